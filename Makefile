@@ -1,0 +1,49 @@
+# Docent — `make run` serves the bundled corpus; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+INDEX ?= var/index
+CORPUS ?= corpus
+PYTEST_ARGS ?=
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: setup index run serve test test-all eval bench lint clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/.installed ## create the virtual environment and install Docent
+
+index: setup ## ingest the bundled corpus into var/index (no-op when current)
+	$(BIN)/docent ingest $(CORPUS) --index $(INDEX)
+
+run: index ## set up, ingest and serve on http://$(HOST):$(PORT)
+	$(BIN)/docent serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+serve: setup
+	$(BIN)/docent serve --index $(INDEX) --host $(HOST) --port $(PORT)
+
+test: setup ## the whole default test suite (what CI runs)
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+eval: index ## score the bundled corpus on the development set
+	$(BIN)/docent eval run --dataset evals/datasets/dev.jsonl --index $(INDEX) --out var/eval
+
+bench: setup ## benchmarks; results in bench/results/
+	$(BIN)/python -m bench.run
+
+lint: setup
+	$(BIN)/ruff check ragcore ingest service evals docent tests bench
+	$(BIN)/mypy ragcore
+
+clean:
+	rm -rf var .pytest_cache

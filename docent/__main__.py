@@ -1,0 +1,5 @@
+import sys
+
+from docent.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Corpus folder -> new index version: loaders, build, publish, and the ``docent ingest`` CLI."""

@@ -1,0 +1,57 @@
+"""Fit the scope guard and evidence gate of a new version from ``domains.yaml``'s examples.
+
+Each example runs through the version's own retrieval, so its features are the ones the guard
+sees at query time; example-similarity features leave the example itself out.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from ragcore.domains import load_domains
+from ragcore.embedding import Embedder
+from ragcore.errors import ConfigError
+from ragcore.loaded_index import SCOPE_EXAMPLES, SCOPE_MODEL, load_path
+from ragcore.retrieval import HybridRetriever
+from ragcore.scope import EVIDENCE_FEATURES, OUT_OF_SCOPE, SCOPE_FEATURES, UNANSWERABLE, fit_logistic, query_features
+from ragcore.settings import RetrievalSettings
+
+SCOPE_VERSION = "logistic-v2"  # bump when features change: the index must be rebuilt
+
+
+def fit_scope_for_version(version_dir: Path, embedder: Embedder, domains_file: Path, *,
+                          evidence_threshold: float) -> dict:
+    """Write ``scope.json`` and ``scope_examples.npy`` into ``version_dir``; return a summary."""
+    domains = load_domains(domains_file)
+    questions: list[str] = []
+    labels: list[str] = []  # domain name, UNANSWERABLE or OUT_OF_SCOPE
+    for name, domain in domains.domains.items():
+        questions += list(domain.examples) + list(domain.unanswerable_examples)
+        labels += [name] * len(domain.examples) + [UNANSWERABLE] * len(domain.unanswerable_examples)
+    questions += list(domains.out_of_scope_examples)
+    labels += [OUT_OF_SCOPE] * len(domains.out_of_scope_examples)
+    if labels.count(OUT_OF_SCOPE) < 2 or labels.count(UNANSWERABLE) < 2 or len(set(labels)) < 3:
+        raise ConfigError(
+            f"{domains_file} needs examples, unanswerable_examples and out_of_scope examples to calibrate"
+        )
+    vectors = embedder.embed_documents(questions)
+    index = load_path(version_dir, with_scope=False)
+    retriever = HybridRetriever(index, RetrievalSettings())
+    rows = [
+        query_features(q, v, retriever.retrieve(q, v), index.lexical, vectors, labels, exclude=i)
+        for i, (q, v) in enumerate(zip(questions, vectors))
+    ]
+    scope = fit_logistic(rows, [label != OUT_OF_SCOPE for label in labels], SCOPE_FEATURES)
+    in_domain = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
+    evidence = fit_logistic([rows[i] for i in in_domain], [labels[i] != UNANSWERABLE for i in in_domain],
+                            EVIDENCE_FEATURES, threshold=evidence_threshold)
+    np.save(version_dir / SCOPE_EXAMPLES, vectors.astype(np.float32))
+    params = {"scope": scope.to_dict(), "evidence": evidence.to_dict(), "example_labels": labels}
+    (version_dir / SCOPE_MODEL).write_text(json.dumps(params, indent=1), encoding="utf-8")
+    return {
+        "scope": scope.to_dict(), "evidence": evidence.to_dict(),
+        "trained_on": {label: labels.count(label) for label in sorted(set(labels))},
+    }

@@ -1,0 +1,148 @@
+"""catalog.sqlite: documents, sections, chunks and sentences with their char offsets.
+
+Chunk ``row`` numbers equal vector-index rows; sentence ``row`` numbers equal rows of the
+sentence-vector matrix.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ragcore.chunking import Chunk
+from ragcore.documents import Document, Section, Span
+from ragcore.errors import DocumentNotFound
+
+_SCHEMA = """
+CREATE TABLE documents (doc_id TEXT PRIMARY KEY, domain TEXT NOT NULL, title TEXT NOT NULL,
+    text TEXT NOT NULL, content_hash TEXT NOT NULL, metadata TEXT NOT NULL, sections TEXT NOT NULL);
+CREATE TABLE chunks (row INTEGER PRIMARY KEY, chunk_id TEXT NOT NULL, doc_id TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL, section TEXT NOT NULL);
+CREATE TABLE sentences (row INTEGER PRIMARY KEY, doc_id TEXT NOT NULL,
+    start INTEGER NOT NULL, end INTEGER NOT NULL);
+CREATE INDEX sentences_by_doc ON sentences (doc_id, start);
+"""
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    row: int
+    chunk_id: str
+    doc_id: str
+    domain: str
+    title: str
+    start: int
+    end: int
+    section_path: tuple[str, ...]
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    row: int
+    doc_id: str
+    start: int
+    end: int
+    text: str
+
+
+def write_catalog(
+    path: Path,
+    documents: Iterable[Document],
+    chunks: list[Chunk],
+    sentences: list[tuple[str, Span]],
+) -> None:
+    """Write a new catalog; rows are the list positions of ``chunks`` and ``sentences``."""
+    db = sqlite3.connect(str(path))
+    try:
+        db.executescript(_SCHEMA)
+        db.executemany(
+            "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (d.doc_id, d.domain, d.title, d.text, d.content_hash, json.dumps(d.metadata),
+                 json.dumps([[s.start, s.end, list(s.path)] for s in d.sections]))
+                for d in documents
+            ],
+        )
+        db.executemany(
+            "INSERT INTO chunks VALUES (?, ?, ?, ?, ?, ?)",
+            [(i, c.chunk_id, c.doc_id, c.start, c.end, json.dumps(list(c.section_path))) for i, c in enumerate(chunks)],
+        )
+        db.executemany(
+            "INSERT INTO sentences VALUES (?, ?, ?, ?)",
+            [(i, doc_id, s.start, s.end) for i, (doc_id, s) in enumerate(sentences)],
+        )
+        db.commit()
+    finally:
+        db.close()
+
+
+class Catalog:
+    """Read-only view of one version's catalog; document texts are held in memory."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        db = self._db()
+        self._docs: dict[str, tuple[str, str, str, dict[str, str]]] = {}
+        for doc_id, domain, title, text, metadata in db.execute(
+            "SELECT doc_id, domain, title, text, metadata FROM documents"
+        ):
+            self._docs[doc_id] = (domain, title, text, json.loads(metadata))
+        self._chunks = [
+            (chunk_id, doc_id, start, end, tuple(json.loads(section)))
+            for chunk_id, doc_id, start, end, section in db.execute(
+                "SELECT chunk_id, doc_id, start, end, section FROM chunks ORDER BY row"
+            )
+        ]
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, check_same_thread=False)
+            self._local.db = db
+        return db
+
+    @property
+    def chunk_count(self) -> int:
+        return len(self._chunks)
+
+    def doc_ids(self) -> list[str]:
+        return sorted(self._docs)
+
+    def chunk(self, row: int) -> ChunkRecord:
+        chunk_id, doc_id, start, end, section = self._chunks[row]
+        domain, title, text, _ = self._docs[doc_id]
+        return ChunkRecord(row, chunk_id, doc_id, domain, title, start, end, section, text[start:end])
+
+    def chunk_domains(self) -> list[str]:
+        return [self._docs[doc_id][0] for _, doc_id, *_ in self._chunks]
+
+    def chunk_ids(self) -> list[str]:
+        return [c[0] for c in self._chunks]
+
+    def document(self, doc_id: str) -> Document:
+        if doc_id not in self._docs:
+            raise DocumentNotFound(doc_id)
+        domain, title, text, metadata = self._docs[doc_id]
+        (sections_json,) = self._db().execute(
+            "SELECT sections FROM documents WHERE doc_id = ?", (doc_id,)
+        ).fetchone()
+        sections = tuple(Section(s, e, tuple(p)) for s, e, p in json.loads(sections_json))
+        return Document(doc_id, domain, title, text, sections, metadata)
+
+    def document_hashes(self) -> dict[str, str]:
+        return dict(self._db().execute("SELECT doc_id, content_hash FROM documents"))
+
+    def sentences_in(self, chunk: ChunkRecord) -> list[SentenceRecord]:
+        """Sentences that lie wholly inside ``chunk``."""
+        text = self._docs[chunk.doc_id][2]
+        rows = self._db().execute(
+            "SELECT row, start, end FROM sentences WHERE doc_id = ? AND start >= ? AND end <= ? ORDER BY start",
+            (chunk.doc_id, chunk.start, chunk.end),
+        )
+        return [SentenceRecord(row, chunk.doc_id, s, e, text[s:e]) for row, s, e in rows]

@@ -1,0 +1,88 @@
+"""Domain descriptions from ``domains.yaml``: what Docent covers, disclaimers, emergency notices.
+
+Adding a domain is data, not code: a folder in the corpus and an entry here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ragcore.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class EmergencyRule:
+    phrases: tuple[str, ...]
+    notice: str
+
+    def matches(self, text: str) -> bool:
+        lowered = _fold(text)
+        return any(re.search(rf"(?<!\w){re.escape(_fold(p))}(?!\w)", lowered) for p in self.phrases)
+
+
+@dataclass(frozen=True)
+class Domain:
+    name: str
+    title: str
+    description: str
+    examples: tuple[str, ...]
+    unanswerable_examples: tuple[str, ...]
+    disclaimer: str
+    emergency: tuple[EmergencyRule, ...]
+
+
+@dataclass(frozen=True)
+class DomainCatalog:
+    """All domains plus the out-of-scope examples used to calibrate the scope guard."""
+
+    domains: dict[str, Domain]
+    out_of_scope_message: str
+    out_of_scope_examples: tuple[str, ...]
+
+    def emergency_notice(self, text: str) -> str | None:
+        """The first matching emergency notice of any domain: danger does not wait for scope."""
+        notices = [r.notice for d in self.domains.values() for r in d.emergency if r.matches(text)]
+        return " ".join(dict.fromkeys(notices)) or None
+
+    def coverage_summary(self) -> str:
+        return ", ".join(d.title.lower() for d in self.domains.values())
+
+
+def load_domains(path: Path) -> DomainCatalog:
+    """Parse ``domains.yaml``; a malformed file is a :class:`ConfigError` naming the file."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"cannot read domain descriptions {path}: {exc}") from exc
+    try:
+        domains = {
+            name: Domain(
+                name=name,
+                title=str(body.get("title", name.title())),
+                description=str(body["description"]).strip(),
+                examples=tuple(str(q) for q in body.get("examples", [])),
+                unanswerable_examples=tuple(str(q) for q in body.get("unanswerable_examples", [])),
+                disclaimer=str(body.get("disclaimer", "")).strip(),
+                emergency=tuple(
+                    EmergencyRule(tuple(str(p) for p in rule["phrases"]), str(rule["notice"]).strip())
+                    for rule in body.get("emergency", [])
+                ),
+            )
+            for name, body in raw["domains"].items()
+        }
+        oos = raw.get("out_of_scope", {})
+        return DomainCatalog(
+            domains=domains,
+            out_of_scope_message=str(oos.get("description", "")).strip(),
+            out_of_scope_examples=tuple(str(q) for q in oos.get("examples", [])),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ConfigError(f"{path} does not have the expected shape (domains: name: description...): {exc}") from exc
+
+
+def _fold(text: str) -> str:
+    return text.lower().replace("’", "'")

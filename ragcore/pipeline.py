@@ -1,0 +1,200 @@
+"""The answer pipeline and its composition root, :func:`build_pipeline`.
+
+conversation history -> standalone query -> hybrid retrieval -> scope guard -> evidence gate ->
+answer generation -> citation check -> disclaimer / emergency notice -> result.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+
+import numpy as np
+
+from ragcore.answers import ChatResult, Citation, Refusal
+from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
+from ragcore.domains import DomainCatalog, load_domains
+from ragcore.embedding import Embedder, SentenceTransformerEmbedder
+from ragcore.errors import ConversationNotFound
+from ragcore.extractive import ExtractiveGenerator
+from ragcore.followups import rewrite_query
+from ragcore.generation import AnswerGenerator, Draft
+from ragcore.index_store import IndexStore
+from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex, check_manifest, load_version
+from ragcore.retrieval import HybridRetriever, ScoredChunk
+from ragcore.scope import ScopeDecision, ScopeGuard, query_features
+from ragcore.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Serving:
+    """Everything that belongs to one loaded index version, swapped as a unit."""
+
+    def __init__(self, index: LoadedIndex, settings: Settings) -> None:
+        self.index = index
+        self.domains = load_domains(index.path / DOMAINS_FILE)
+        self.retriever = HybridRetriever(index, settings.retrieval)
+        self.scope = ScopeGuard.from_params(index.scope_model, index.scope_examples)
+        self.generator: AnswerGenerator = ExtractiveGenerator(
+            index.sentence_vectors, max_sentences=settings.answer.max_sentences, margin=settings.answer.sentence_margin
+        )
+
+
+class Pipeline:
+    """Answers chat turns from the live index version."""
+
+    def __init__(self, *, settings: Settings, embedder: Embedder, store: IndexStore,
+                 conversations: ConversationStore) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.conversations = conversations
+        self._lock = threading.Lock()
+        self.serving = self._load(None)
+
+    # -- index versions -------------------------------------------------------------------
+    def _load(self, version: str | None) -> Serving:
+        index = load_version(self.store, version)
+        check_manifest(index.manifest, model_id=self.embedder.model_id, dim=self.embedder.dim,
+                       chunker=index.manifest.get("chunker", {}))
+        return Serving(index, self.settings)
+
+    @property
+    def index_version(self) -> str:
+        return self.serving.index.version
+
+    def reload_if_changed(self) -> bool:
+        """Load the version ``CURRENT`` names if it is not the one serving; swap atomically."""
+        live = self.store.current_version()
+        if live is None or live == self.serving.index.version:
+            return False
+        with self._lock:
+            if live == self.serving.index.version:
+                return False
+            self.serving = self._load(live)
+        log.info("now serving index version %s", live)
+        return True
+
+    # -- answering ------------------------------------------------------------------------
+    def chat(self, message: str, conversation_id: str | None = None,
+             history: list[Turn] | None = None) -> ChatResult:
+        started = time.perf_counter()
+        serving = self.serving  # one version answers the whole request
+        if conversation_id is None:
+            conversation_id = self.conversations.create()
+            turns = list(history or [])
+        else:
+            stored = self.conversations.turns(conversation_id)
+            if stored is None:
+                raise ConversationNotFound(conversation_id)
+            turns = stored + list(history or [])
+        timings: dict[str, float] = {}
+        topics = [self._topic_of(t) for t in turns if t.role == "user"]
+        rewritten, topic = rewrite_query(message, topics)
+        t0 = time.perf_counter()
+        query_vector = self.embedder.embed_query(rewritten)
+        timings["embed"] = _ms(t0)
+        t0 = time.perf_counter()
+        evidence = serving.retriever.retrieve(rewritten, query_vector)
+        timings["retrieve"] = _ms(t0)
+        decision = self._decide(serving, rewritten, query_vector, evidence)
+        t0 = time.perf_counter()
+        result = self._respond(serving, rewritten, evidence, decision)
+        timings["generate"] = _ms(t0)
+        result.conversation_id = conversation_id
+        result.notice = serving.domains.emergency_notice(message)
+        timings["total"] = _ms(started)
+        result.timings_ms = timings
+        self.conversations.append(conversation_id, [
+            Turn("user", message, {"rewritten_query": rewritten, "topic": topic, "domain": result.domain}),
+            Turn("assistant", result.answer, {"refusal": result.refusal.reason if result.refusal else None}),
+        ])
+        return result
+
+    def search(self, query: str, *, k: int | None = None, domain: str | None = None) -> list[ScoredChunk]:
+        return self.serving.retriever.retrieve(query, self.embedder.embed_query(query), k=k, domain=domain)
+
+    @staticmethod
+    def _topic_of(turn: Turn) -> str:
+        from ragcore.followups import topic_of
+
+        return turn.meta.get("topic") or topic_of(turn.content)
+
+    @staticmethod
+    def _decide(serving: Serving, query: str, query_vector: np.ndarray, evidence: list[ScoredChunk]) -> ScopeDecision:
+        scope = serving.scope
+        features = query_features(query, query_vector, evidence, serving.index.lexical, scope.example_vectors,
+                                  scope.example_labels)
+        return scope.decide(features)
+
+    def _respond(self, serving: Serving, rewritten: str, evidence: list[ScoredChunk],
+                 decision: ScopeDecision) -> ChatResult:
+        version = serving.index.version
+        if not decision.in_scope or not evidence:
+            return self._refusal("out_of_scope", _out_of_scope_message(serving.domains), None, rewritten, version)
+        domain = evidence[0].record.domain
+        info = serving.domains.domains.get(domain)
+        disclaimer = info.disclaimer if info else None
+        draft = serving.generator.generate(rewritten, evidence) if decision.enough_evidence else None
+        if not draft or not draft.sentences:
+            message = (
+                f"My sources don't answer that. I searched {serving.index.catalog.chunk_count} passages "
+                f"from {len(serving.index.catalog.doc_ids())} documents for “{rewritten}” and found "
+                "nothing that answers it well enough to quote. Try rephrasing, or ask a professional."
+            )
+            result = self._refusal("insufficient_evidence", message, domain, rewritten, version)
+            result.disclaimer = disclaimer
+            return result
+        answer, citations = self._cite(serving, draft)
+        return ChatResult("", answer, citations, None, domain, rewritten, disclaimer, None, version,
+                          generator=draft.generator)
+
+    def _cite(self, serving: Serving, draft: Draft) -> tuple[str, list[Citation]]:
+        """Number the quoted sentences; keep only quotes found verbatim at their offsets."""
+        citations: list[Citation] = []
+        numbers: dict[tuple[str, int], int] = {}
+        parts = []
+        for sentence in draft.sentences:
+            marks = []
+            for record, chunk, score in sentence.sources:
+                document = serving.index.catalog.document(record.doc_id)
+                if document.text[record.start : record.end] != record.text:
+                    continue
+                key = (record.doc_id, record.start)
+                if key not in numbers:
+                    numbers[key] = len(citations) + 1
+                    citations.append(Citation(
+                        n=numbers[key], doc_id=record.doc_id, title=document.title,
+                        source=document.metadata.get("source"), section=" > ".join(chunk.section_path),
+                        quote=record.text, char_start=record.start, char_end=record.end, score=round(score, 4),
+                    ))
+                marks.append(f"[{numbers[key]}]")
+            if marks:
+                parts.append(f"{sentence.text} {''.join(marks)}")
+        return " ".join(parts), citations
+
+    @staticmethod
+    def _refusal(reason: str, message: str, domain: str | None, rewritten: str, version: str) -> ChatResult:
+        return ChatResult("", message, [], Refusal(reason, message), domain, rewritten, None, None, version)  # type: ignore[arg-type]
+
+
+def build_pipeline(settings: Settings, *, embedder: Embedder | None = None,
+                   conversations: ConversationStore | None = None) -> Pipeline:
+    """The one place where real components are wired together."""
+    return Pipeline(
+        settings=settings,
+        embedder=embedder or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size),
+        store=IndexStore(settings.index_dir),
+        conversations=conversations or SQLiteConversationStore(settings.resolved_conversations_db),
+    )
+
+
+def _out_of_scope_message(domains: DomainCatalog) -> str:
+    base = domains.out_of_scope_message or "That is outside what I cover."
+    return f"{base} I can help with questions about {domains.coverage_summary()}."
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000.0, 2)

@@ -1,0 +1,91 @@
+"""Settings, read from the environment (prefix ``DOCENT_``, nested with ``__``).
+
+Built on demand through :func:`get_settings`; nothing is read at import time.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class RetrievalSettings(BaseSettings):
+    """How candidates are found and ranked."""
+
+    k: int = Field(5, ge=1, le=50, description="Chunks returned after reranking.")
+    candidate_pool: int = Field(50, ge=5, le=1000, description="Candidates per retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(1.0, ge=0.0, description="Weight of the dense ranking in fusion.")
+    lexical_weight: float = Field(1.0, ge=0.0, description="Weight of the BM25 ranking in fusion.")
+    rerank_sentence_weight: float = Field(
+        0.5, ge=0.0, le=1.0, description="Share of the best-sentence similarity in the rerank score."
+    )
+
+
+class AnswerSettings(BaseSettings):
+    """How extractive answers are put together."""
+
+    max_sentences: int = Field(3, ge=1, le=10, description="Most sentences quoted in one answer.")
+    sentence_margin: float = Field(
+        0.12, ge=0.0, le=1.0, description="Quote sentences scoring within this of the best one."
+    )
+
+
+class Settings(BaseSettings):
+    """Everything Docent can be configured with."""
+
+    model_config = SettingsConfigDict(env_prefix="DOCENT_", env_nested_delimiter="__", extra="ignore")
+
+    index_dir: Path = Field(PROJECT_ROOT / "var" / "index", description="Index store directory.")
+    corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Corpus root used by re-ingest.")
+    domains_file: Path | None = Field(
+        None, description="domains.yaml; defaults to <corpus_dir>/domains.yaml."
+    )
+    conversations_db: Path | None = Field(
+        None, description="SQLite file for conversations; defaults to <index_dir>/conversations.sqlite."
+    )
+    embedding_model: str = Field(
+        "all-MiniLM-L6-v2", description="Embedding model; the bundled one is loaded from site-packages."
+    )
+    embed_batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch.")
+    chunk_tokens: int = Field(200, ge=32, le=256, description="Most word pieces in one chunk.")
+    chunk_overlap_tokens: int = Field(40, ge=0, le=128, description="Word pieces shared by neighbouring chunks.")
+    evidence_threshold: float = Field(
+        0.15, ge=0.0, le=1.0,
+        description=(
+            "Probability (from the evidence model fitted at ingest) below which an in-scope question is "
+            "refused as insufficient_evidence. Lower answers more and refuses less; stored in the index version."
+        ),
+    )
+    reload_interval_s: float = Field(
+        2.0, ge=0.0, description="How often the service checks CURRENT for a new version (0: never)."
+    )
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Extractive answers.")
+
+    @field_validator("chunk_overlap_tokens")
+    @classmethod
+    def _overlap_below_size(cls, value: int, info) -> int:  # type: ignore[no-untyped-def]
+        size = info.data.get("chunk_tokens", 200)
+        if value >= size:
+            raise ValueError(f"chunk_overlap_tokens ({value}) must be below chunk_tokens ({size})")
+        return value
+
+    @property
+    def resolved_domains_file(self) -> Path:
+        return self.domains_file or self.corpus_dir / "domains.yaml"
+
+    @property
+    def resolved_conversations_db(self) -> Path:
+        return self.conversations_db or self.index_dir / "conversations.sqlite"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once from the environment."""
+    return Settings()

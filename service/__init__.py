@@ -1,0 +1,1 @@
+"""The HTTP service: FastAPI routes, schemas, errors and the ``serve``/``ask`` CLI."""

@@ -1,0 +1,75 @@
+"""The FastAPI application factory.
+
+The index loads in a background thread so the process answers ``/healthz`` at once and
+``/readyz`` (503 until then) tells a load balancer when to send traffic. A watcher thread swaps
+in a new index version when ``CURRENT`` changes.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from ragcore.pipeline import Pipeline, build_pipeline
+from ragcore.settings import Settings
+from service.errors import ServiceUnavailable, install_error_handlers
+from service.routes import router
+
+log = logging.getLogger(__name__)
+
+
+class PipelineHolder:
+    """Holds the pipeline once it has loaded, or the reason it could not."""
+
+    def __init__(self) -> None:
+        self.pipeline: Pipeline | None = None
+        self.error: str | None = None
+        self.ready = threading.Event()
+
+    def get(self) -> Pipeline:
+        if self.pipeline is None:
+            raise ServiceUnavailable(self.error or "the index is still loading; retry shortly")
+        return self.pipeline
+
+
+def create_app(settings: Settings, *, pipeline_factory: Callable[[Settings], Pipeline] = build_pipeline) -> FastAPI:
+    holder = PipelineHolder()
+    stop = threading.Event()
+
+    def load() -> None:
+        try:
+            holder.pipeline = pipeline_factory(settings)
+            log.info("index version %s loaded", holder.pipeline.index_version)
+        except Exception as exc:  # reported through /readyz, never a crash loop
+            log.exception("could not load the index")
+            holder.error = f"index failed to load: {exc}"
+        finally:
+            holder.ready.set()
+        while holder.pipeline is not None and settings.reload_interval_s > 0 and not stop.wait(settings.reload_interval_s):
+            try:
+                holder.pipeline.reload_if_changed()
+            except Exception:
+                log.exception("could not swap in the new index version; still serving the old one")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):  # type: ignore[no-untyped-def]
+        thread = threading.Thread(target=load, name="docent-index-loader", daemon=True)
+        thread.start()
+        yield
+        stop.set()
+
+    app = FastAPI(
+        title="Docent",
+        version="0.1.0",
+        description="Answers healthcare, law and education questions only from its sources, with citations.",
+        lifespan=lifespan,
+    )
+    app.state.holder = holder
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.include_router(router)
+    return app

@@ -1,0 +1,64 @@
+"""Map errors to JSON bodies ``{"error": {"code", "message"}}``; nothing leaks as a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ragcore.errors import ConversationNotFound, DocentError, DocumentNotFound, IndexStoreError
+
+log = logging.getLogger(__name__)
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+
+
+class ServiceUnavailable(Exception):
+    """The index is not loaded yet (or failed to load)."""
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        for err in exc.errors()[:5]:
+            where = ".".join(str(p) for p in err.get("loc", ()) if p != "body")
+            problems.append(f"{where or 'body'}: {err.get('msg', 'invalid')}")
+        return error_response(422, "invalid_request", "; ".join(problems) or "invalid request")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(DocumentNotFound)
+    async def _doc(_: Request, exc: DocumentNotFound) -> JSONResponse:
+        return error_response(404, "document_not_found", str(exc))
+
+    @app.exception_handler(ConversationNotFound)
+    async def _conv(_: Request, exc: ConversationNotFound) -> JSONResponse:
+        return error_response(404, "conversation_not_found", str(exc))
+
+    @app.exception_handler(ServiceUnavailable)
+    async def _unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
+        return error_response(503, "not_ready", str(exc), headers={"Retry-After": "5"})
+
+    @app.exception_handler(IndexStoreError)
+    async def _index(_: Request, exc: IndexStoreError) -> JSONResponse:
+        log.error("index error: %s", exc)
+        return error_response(503, "index_unavailable", str(exc))
+
+    @app.exception_handler(DocentError)
+    async def _docent(_: Request, exc: DocentError) -> JSONResponse:
+        log.error("request failed: %s", exc)
+        return error_response(500, "internal_error", "the request could not be completed")
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "the request could not be completed")

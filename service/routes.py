@@ -1,0 +1,91 @@
+"""HTTP routes: thin wrappers that validate, call the pipeline and shape the response."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request
+
+from ragcore.pipeline import Pipeline
+from service.errors import error_response
+from service.schemas import (
+    ChatCreate, ChatPublic, DocumentPublic, DomainPublic, ErrorPublic, HealthPublic, SearchCreate,
+    SearchHit, SearchPublic, SectionPublic,
+)
+
+router = APIRouter()
+_ERRORS = {
+    404: {"model": ErrorPublic, "description": "Unknown document or conversation."},
+    422: {"model": ErrorPublic, "description": "Invalid request."},
+    503: {"model": ErrorPublic, "description": "The index is not loaded yet."},
+}
+
+
+def get_pipeline(request: Request) -> Pipeline:
+    return request.app.state.holder.get()
+
+
+PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
+
+
+@router.get("/healthz", response_model=HealthPublic, tags=["health"])
+def healthz() -> HealthPublic:
+    """The process is alive."""
+    return HealthPublic(status="ok")
+
+
+@router.get("/readyz", response_model=HealthPublic, responses={503: _ERRORS[503]}, tags=["health"])
+def readyz(request: Request):  # type: ignore[no-untyped-def]
+    """The index is loaded and requests can be answered."""
+    holder = request.app.state.holder
+    if holder.pipeline is None:
+        return error_response(503, "not_ready", holder.error or "the index is still loading")
+    return HealthPublic(status="ready", index_version=holder.pipeline.index_version)
+
+
+@router.post("/v1/chat", response_model=ChatPublic, responses=_ERRORS, tags=["chat"])
+def chat(body: ChatCreate, pipeline: PipelineDep) -> ChatPublic:
+    """Answer one user turn with cited sentences, or refuse with a reason and no citations."""
+    result = pipeline.chat(body.message, body.conversation_id)
+    return ChatPublic.model_validate(result.to_dict())
+
+
+@router.post("/v1/search", response_model=SearchPublic, responses=_ERRORS, tags=["search"])
+def search(body: SearchCreate, pipeline: PipelineDep) -> SearchPublic:
+    """Ranked chunks for a query (hybrid dense + BM25, reranked), for clients and debugging."""
+    hits = pipeline.search(body.query, k=body.k, domain=body.domain)
+    return SearchPublic(
+        query=body.query,
+        index_version=pipeline.index_version,
+        hits=[
+            SearchHit(rank=i + 1, chunk_id=h.record.chunk_id, doc_id=h.record.doc_id, title=h.record.title,
+                      domain=h.record.domain, section=" > ".join(h.record.section_path), text=h.record.text,
+                      char_start=h.record.start, char_end=h.record.end, score=round(h.score, 4))
+            for i, h in enumerate(hits)
+        ],
+    )
+
+
+@router.get("/v1/documents/{doc_id:path}", response_model=DocumentPublic, responses=_ERRORS, tags=["documents"])
+def document(doc_id: Annotated[str, Path(max_length=512)], pipeline: PipelineDep) -> DocumentPublic:
+    """A document's normalised text (citation offsets index it) and metadata."""
+    serving = pipeline.serving
+    doc = serving.index.catalog.document(doc_id)
+    return DocumentPublic(
+        doc_id=doc.doc_id, title=doc.title, domain=doc.domain, text=doc.text, metadata=doc.metadata,
+        sections=[SectionPublic(heading=s.heading, path=list(s.path), char_start=s.start, char_end=s.end)
+                  for s in doc.sections],
+        index_version=serving.index.version,
+    )
+
+
+@router.get("/v1/domains", response_model=list[DomainPublic], responses={503: _ERRORS[503]}, tags=["domains"])
+def domains(pipeline: PipelineDep) -> list[DomainPublic]:
+    """The domains Docent covers, with example questions and disclaimers."""
+    return [
+        DomainPublic(name=d.name, title=d.title, description=d.description, examples=list(d.examples),
+                     disclaimer=d.disclaimer)
+        for d in pipeline.serving.domains.domains.values()
+    ]
+
+

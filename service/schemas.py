@@ -1,0 +1,132 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+MAX_MESSAGE_CHARS = 4000
+
+
+class ChatCreate(BaseModel):
+    """A user turn."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"message": "How is asthma treated?"}]})
+
+    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, description="The question (1-4,000 characters).")
+    conversation_id: str | None = Field(
+        None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+        description="Continue this conversation; omit to start a new one.",
+    )
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("message must contain non-whitespace characters")
+        return value
+
+
+class CitationPublic(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    source: str | None
+    section: str
+    quote: str = Field(description="Exact sentence: document text[char_start:char_end].")
+    char_start: int
+    char_end: int
+    score: float
+
+
+class RefusalPublic(BaseModel):
+    reason: Literal["out_of_scope", "insufficient_evidence", "unsafe"]
+    message: str
+
+
+class ChatPublic(BaseModel):
+    conversation_id: str
+    answer: str
+    citations: list[CitationPublic]
+    refusal: RefusalPublic | None
+    domain: str | None
+    rewritten_query: str
+    disclaimer: str | None
+    notice: str | None
+    index_version: str
+    generator: str
+    timings_ms: dict[str, float]
+
+
+class SearchCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    query: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    k: int = Field(5, ge=1, le=50)
+    domain: str | None = Field(None, max_length=64)
+
+    @field_validator("query")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("query must contain non-whitespace characters")
+        return value
+
+
+class SearchHit(BaseModel):
+    rank: int
+    chunk_id: str
+    doc_id: str
+    title: str
+    domain: str
+    section: str
+    text: str
+    char_start: int
+    char_end: int
+    score: float
+
+
+class SearchPublic(BaseModel):
+    query: str
+    hits: list[SearchHit]
+    index_version: str
+
+
+class SectionPublic(BaseModel):
+    heading: str
+    path: list[str]
+    char_start: int
+    char_end: int
+
+
+class DocumentPublic(BaseModel):
+    doc_id: str
+    title: str
+    domain: str
+    text: str = Field(description="Normalised text; citation offsets index it.")
+    metadata: dict[str, str]
+    sections: list[SectionPublic]
+    index_version: str
+
+
+class DomainPublic(BaseModel):
+    name: str
+    title: str
+    description: str
+    examples: list[str]
+    disclaimer: str
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorPublic(BaseModel):
+    error: ErrorDetail
+
+
+class HealthPublic(BaseModel):
+    status: str
+    index_version: str | None = None

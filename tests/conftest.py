@@ -1,0 +1,88 @@
+"""Shared fixtures: the real embedding model, the bundled corpus ingested once per session, and
+a readable deterministic fake embedder for unit tests of single seams."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+PROJECT = Path(__file__).resolve().parent.parent
+CORPUS = PROJECT / "corpus"
+SHARED_DATA = PROJECT.parent / "shared" / "data"
+
+
+class HashingEmbedder:
+    """Bag-of-words vectors from hashed words: same words, same direction. Deterministic, instant."""
+
+    model_id = "test/hashing-64"
+    dim = 64
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[i, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+            norm = np.linalg.norm(out[i])
+            out[i] = out[i] / norm if norm else out[i]
+        return out
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+    def count_tokens(self, text: str) -> int:
+        return len(text.split())
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from ragcore.embedding import SentenceTransformerEmbedder
+
+    return SentenceTransformerEmbedder()
+
+
+@pytest.fixture
+def fake_embedder() -> HashingEmbedder:
+    return HashingEmbedder()
+
+
+def ingest(corpus: Path, index_dir: Path, embedder, **kwargs):
+    """Ingest ``corpus`` into ``index_dir`` the way ``docent ingest`` does."""
+    from ingest.build import build_version
+    from ragcore.chunking import Chunker
+    from ragcore.index_store import IndexStore
+    from ragcore.settings import Settings
+
+    settings = Settings(index_dir=index_dir)
+    chunker = Chunker(embedder.count_tokens, max_tokens=settings.chunk_tokens,
+                      overlap_tokens=settings.chunk_overlap_tokens)
+    domains = corpus / "domains.yaml"
+    return build_version(corpus, IndexStore(index_dir), embedder, chunker,
+                         domains_file=domains if domains.is_file() else CORPUS / "domains.yaml",
+                         evidence_threshold=settings.evidence_threshold, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def bundled_index(tmp_path_factory, embedder) -> Path:
+    """The bundled corpus, ingested once for the session with the real model."""
+    index_dir = tmp_path_factory.mktemp("bundled-index")
+    ingest(CORPUS, index_dir, embedder)
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def pipeline(bundled_index, embedder):
+    from ragcore.conversations import SQLiteConversationStore
+    from ragcore.pipeline import build_pipeline
+    from ragcore.settings import Settings
+
+    return build_pipeline(Settings(index_dir=bundled_index), embedder=embedder,
+                          conversations=SQLiteConversationStore(":memory:"))

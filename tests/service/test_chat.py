@@ -1,0 +1,68 @@
+"""Chat behaviour through the FastAPI app with the real pipeline over the bundled corpus."""
+
+
+def chat(client, message, conversation_id=None):
+    body = {"message": message} | ({"conversation_id": conversation_id} if conversation_id else {})
+    response = client.post("/v1/chat", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_answer_quotes_are_exact_sentences_of_the_cited_documents(client):
+    result = chat(client, "How is asthma treated?")
+    assert result["refusal"] is None and result["citations"]
+    for citation in result["citations"]:
+        document = client.get(f"/v1/documents/{citation['doc_id']}").json()
+        assert document["text"][citation["char_start"] : citation["char_end"]] == citation["quote"]
+        assert f"[{citation['n']}]" in result["answer"]
+    assert any(c["doc_id"] == "healthcare/asthma.md" for c in result["citations"])
+
+
+def test_refusals_never_carry_citations(client):
+    for question in ("What's a good pasta recipe?", "Who won the 2018 World Cup?"):
+        result = chat(client, question)
+        assert result["refusal"]["reason"] == "out_of_scope"
+        assert result["citations"] == [] and "[1]" not in result["answer"]
+
+
+def test_follow_up_in_a_conversation_resolves_its_topic(client):
+    first = chat(client, "What is asthma?")
+    follow = chat(client, "How is it treated?", first["conversation_id"])
+    assert "asthma" in follow["rewritten_query"].lower()
+    assert follow["refusal"] is None
+    assert follow["citations"][0]["doc_id"] == "healthcare/asthma.md"
+
+
+def test_conversation_continues_after_a_refusal(client):
+    refused = chat(client, "Who won the 2018 World Cup?")
+    answered = chat(client, "What does FERPA let parents do with school records?", refused["conversation_id"])
+    assert answered["refusal"] is None and answered["domain"] == "education"
+
+
+def test_each_domain_answer_carries_its_disclaimer(client):
+    disclaimers = {d["name"]: d["disclaimer"] for d in client.get("/v1/domains").json()}
+    for question, domain in [
+        ("What are the warning signs of a stroke?", "healthcare"),
+        ("How much notice does my landlord need to give before entering my apartment?", "law"),
+        ("Who is eligible for a Pell Grant?", "education"),
+    ]:
+        result = chat(client, question)
+        assert result["domain"] == domain and result["disclaimer"] == disclaimers[domain]
+
+
+def test_emergency_phrase_adds_the_notice_on_top_of_the_answer(client):
+    result = chat(client, "I took too many pills and I think I overdosed, what do I do?")
+    assert result["notice"] and "911" in result["notice"]
+
+
+def test_health_readiness_and_domains(client):
+    assert client.get("/healthz").json()["status"] == "ok"
+    ready = client.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["index_version"]
+    assert {d["name"] for d in client.get("/v1/domains").json()} == {"healthcare", "law", "education"}
+
+
+def test_search_returns_ranked_chunks_with_sections(client):
+    hits = client.post("/v1/search", json={"query": "FMLA leave for a new baby", "k": 3}).json()["hits"]
+    assert [h["rank"] for h in hits] == [1, 2, 3]
+    assert hits[0]["doc_id"] == "law/family-and-medical-leave-act.md" and hits[0]["section"]

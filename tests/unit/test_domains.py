@@ -1,0 +1,18 @@
+from ragcore.domains import load_domains
+from tests.conftest import CORPUS
+
+
+def test_bundled_domains_describe_three_domains_with_disclaimers_and_examples():
+    domains = load_domains(CORPUS / "domains.yaml")
+    assert set(domains.domains) == {"healthcare", "law", "education"}
+    for domain in domains.domains.values():
+        assert domain.disclaimer and len(domain.examples) >= 10 and domain.emergency
+    assert len(domains.out_of_scope_examples) >= 20
+
+
+def test_emergency_phrases_yield_the_notice_and_ordinary_questions_do_not():
+    domains = load_domains(CORPUS / "domains.yaml")
+    assert "988" in domains.emergency_notice("I want to kill myself")
+    assert "911" in domains.emergency_notice("my friend overdosed and won't wake up")
+    assert domains.emergency_notice("What are the warning signs of a stroke?") is None
+    assert domains.emergency_notice("How do I apply for a Pell Grant?") is None

@@ -1,0 +1,62 @@
+from pathlib import Path
+
+from ingest.loaders import load_corpus
+
+
+def write(root: Path, rel: str, data: str | bytes) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+
+
+GOOD_MD = "---\ntitle: Asthma basics\nsource: https://example.org/asthma\n---\n\n# Asthma basics\n\n## Symptoms\n\nWheezing is a whistling sound when breathing out.\n"
+
+
+def test_markdown_front_matter_sets_title_domain_and_metadata(tmp_path):
+    write(tmp_path, "healthcare/asthma.md", GOOD_MD)
+    report = load_corpus(tmp_path)
+    (doc,) = report.documents
+    assert (doc.doc_id, doc.domain, doc.title) == ("healthcare/asthma.md", "healthcare", "Asthma basics")
+    assert doc.metadata["source"] == "https://example.org/asthma"
+    assert [s.path for s in doc.sections] == [(), ("Symptoms",)]
+    assert not doc.text.startswith("---")
+
+
+def test_html_keeps_main_text_and_headings_without_scripts_or_navigation(tmp_path):
+    html = ("<html><head><title>Leave</title><script>var x = 'tracking';</script></head><body>"
+            "<nav>Home | About</nav><main><h1>Family leave</h1><h2>Who qualifies</h2>"
+            "<p>Eligible employees get up to 12 weeks of leave.</p></main><footer>Copyright</footer></body></html>")
+    write(tmp_path, "law/leave.html", html)
+    (doc,) = load_corpus(tmp_path).documents
+    assert "12 weeks" in doc.text and "tracking" not in doc.text and "Home | About" not in doc.text
+    assert ("Who qualifies",) in [s.path for s in doc.sections]
+
+
+def test_broken_files_are_skipped_with_reasons_and_the_rest_is_loaded(tmp_path):
+    write(tmp_path, "healthcare/good.md", GOOD_MD)
+    write(tmp_path, "healthcare/empty.md", "   \n")
+    write(tmp_path, "healthcare/binary.txt", b"\x00\x01\x02binary")
+    write(tmp_path, "healthcare/table.xlsx", b"PK\x03\x04")
+    write(tmp_path, "law/bad-front.md", "---\ntitle: [unclosed\n---\nBody text here.\n")
+    write(tmp_path, "law/broken.pdf", b"%PDF-1.4 this is not really a pdf")
+    report = load_corpus(tmp_path)
+    assert [d.doc_id for d in report.documents] == ["healthcare/good.md"]
+    reasons = dict(report.skipped)
+    assert "empty" in reasons["healthcare/empty.md"]
+    assert "binary" in reasons["healthcare/binary.txt"]
+    assert "unsupported" in reasons["healthcare/table.xlsx"]
+    assert "front matter" in reasons["law/bad-front.md"]
+    assert "PDF" in reasons["law/broken.pdf"]
+
+
+def test_non_utf8_text_is_decoded_with_a_warning(tmp_path):
+    write(tmp_path, "law/latin.txt", "Caf\xe9 owners must post the minimum wage notice.".encode("cp1252"))
+    report = load_corpus(tmp_path)
+    assert "Café" in report.documents[0].text
+    assert report.warnings and "UTF-8" in report.warnings[0][1]
+
+
+def test_oversized_files_are_skipped(tmp_path):
+    write(tmp_path, "law/huge.txt", "word " * 1000)
+    report = load_corpus(tmp_path, max_file_bytes=100)
+    assert not report.documents and "limit" in report.skipped[0][1]
