@@ -1,13 +1,15 @@
 """Build a new index version from a corpus folder and publish it atomically.
 
-load -> chunk -> sentences -> embed (cached) -> FAISS + BM25 -> catalog -> scope model ->
-manifest -> fsync -> flip ``CURRENT``. Until the flip, readers see only the previous version.
+load -> plan -> chunk -> sentences -> embed (cached) -> FAISS + BM25 -> catalog -> scope model ->
+manifest -> fsync -> flip ``CURRENT`` -> drop old versions. Until the flip, readers see only the
+previous version; a killed build leaves a staging directory that the next build removes.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -18,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from ingest.loaders import LoadReport, load_corpus
+from ingest.plan import IngestPlan, plan_ingest
 from ingest.scope_fit import SCOPE_VERSION, fit_scope_for_version
 from ragcore.bm25_index import BM25Index
 from ragcore.catalog import write_catalog
@@ -32,7 +35,8 @@ from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTE
 from ragcore.sentences import split_sentences
 
 log = logging.getLogger(__name__)
-ProgressFactory = Callable[[int, str], object]  # (total, description) -> tqdm-like
+ProgressFactory = Callable[[int, str], object]  # (total, description) -> tqdm-like with update/close
+PAUSE_ENV = "DOCENT_INGEST_PAUSE_AT"  # fault-injection hook for crash tests: embedding|writing|before_flip
 
 
 @dataclass
@@ -43,89 +47,112 @@ class IngestResult:
     sentences: int
     seconds: float
     embedded: int
+    plan: IngestPlan
     skipped: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
     domains: dict[str, int] = field(default_factory=dict)
     up_to_date: bool = False
+    dry_run: bool = False
+    removed_versions: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
             "version": self.version, "documents": self.documents, "chunks": self.chunks,
             "sentences": self.sentences, "seconds": round(self.seconds, 2), "embedded": self.embedded,
-            "domains": self.domains, "up_to_date": self.up_to_date,
+            "domains": self.domains, "up_to_date": self.up_to_date, "dry_run": self.dry_run,
+            "plan": self.plan.to_dict(), "removed_versions": self.removed_versions,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "warnings": [{"path": p, "reason": r} for p, r in self.warnings],
         }
 
 
-def build_version(
-    corpus_dir: Path,
-    store: IndexStore,
-    embedder: Embedder,
-    chunker: Chunker,
-    *,
-    domains_file: Path,
-    force: bool = False,
-    progress: ProgressFactory | None = None,
-    evidence_threshold: float = 0.15,
-) -> IngestResult:
+@dataclass
+class BuildOptions:
+    domains_file: Path
+    evidence_threshold: float = 0.15
+    force: bool = False
+    dry_run: bool = False
+    keep_versions: int = 3
+    max_file_bytes: int = 10_000_000
+    progress: ProgressFactory | None = None
+
+
+def build_version(corpus_dir: Path, store: IndexStore, embedder: Embedder, chunker: Chunker, *,
+                  domains_file: Path, **options: object) -> IngestResult:
     """Ingest ``corpus_dir`` into a new version of ``store`` and make it live."""
+    opts = BuildOptions(domains_file=domains_file, **options)  # type: ignore[arg-type]
     started = time.perf_counter()
-    corpus_dir = Path(corpus_dir)
+    report, documents = _load(Path(corpus_dir), opts)
+    live = store.current_version()
+    live_manifest = store.manifest(live) if live else {}
+    plan = plan_ingest(documents, live_manifest.get("documents", {}))
+    result = IngestResult(None, len(documents), 0, 0, 0.0, 0, plan, report.skipped, report.warnings,
+                          _domain_counts(documents))
+    corpus_hash = _corpus_hash(documents, opts, chunker, embedder.model_id)
+    if opts.dry_run or (not opts.force and live_manifest.get("corpus_hash") == corpus_hash):
+        counts = live_manifest.get("counts", {}) if not opts.dry_run else {}
+        result.version, result.dry_run, result.up_to_date = live, opts.dry_run, not opts.dry_run
+        result.chunks, result.sentences = counts.get("chunks", 0), counts.get("sentences", 0)
+        result.seconds = time.perf_counter() - started
+        return result
+    store.discard_staging()
+    cache = CachingEmbedder(embedder, store.cache_dir / "embeddings.sqlite")
+    try:
+        result.version = _build_and_publish(store, cache, chunker, documents, opts, result, corpus_hash, started)
+    finally:
+        cache.close()
+    result.removed_versions = store.gc(opts.keep_versions)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _load(corpus_dir: Path, opts: BuildOptions) -> tuple[LoadReport, list[Document]]:
     if not corpus_dir.is_dir():
         raise IngestError(f"corpus folder {corpus_dir} does not exist")
-    if not domains_file.is_file():
-        raise ConfigError(f"no domain descriptions at {domains_file}; copy corpus/domains.yaml and adapt it")
-    report = load_corpus(corpus_dir)
+    if not opts.domains_file.is_file():
+        raise ConfigError(f"no domain descriptions at {opts.domains_file}; copy corpus/domains.yaml and adapt it")
+    report = load_corpus(corpus_dir, max_file_bytes=opts.max_file_bytes)
     if not report.documents:
         raise IngestError(_empty_message(corpus_dir, report))
-    documents = sorted(report.documents, key=lambda d: d.doc_id)
-    corpus_hash = _corpus_hash(documents, domains_file, chunker, embedder.model_id, evidence_threshold)
-    live = store.current_version()
-    if not force and live and store.manifest(live).get("corpus_hash") == corpus_hash:
-        return _up_to_date(live, store, report, started)
+    return report, sorted(report.documents, key=lambda d: d.doc_id)
 
-    cache = CachingEmbedder(embedder, store.cache_dir / "embeddings.sqlite")
-    chunks = [c for d in documents for c in chunker.split(d)]
+
+def _build_and_publish(store: IndexStore, cache: CachingEmbedder, chunker: Chunker, documents: list[Document],
+                       opts: BuildOptions, result: IngestResult, corpus_hash: str, started: float) -> str:
     titles = {d.doc_id: d.title for d in documents}
+    chunks = [c for d in documents for c in chunker.split(d)]
     sentences = [(d.doc_id, s) for d in documents for s in split_sentences(d.text)]
     texts = {d.doc_id: d.text for d in documents}
-    chunk_vectors = _embed(cache, [c.embedding_text(titles[c.doc_id]) for c in chunks], progress, "chunks")
-    sentence_vectors = _embed(cache, [texts[i][s.start : s.end] for i, s in sentences], progress, "sentences")
-
-    store.discard_staging()
+    _pause_point("embedding", store)
+    chunk_vectors = _embed(cache, [c.embedding_text(titles[c.doc_id]) for c in chunks], opts.progress, "chunks")
+    sentence_vectors = _embed(cache, [texts[i][s.start : s.end] for i, s in sentences], opts.progress, "sentences")
     staging = store.begin_version()
     try:
+        _pause_point("writing", store)
         _write_files(staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles)
-        shutil.copyfile(domains_file, staging / DOMAINS_FILE)
-        scope_report = fit_scope_for_version(staging, cache, domains_file, evidence_threshold=evidence_threshold)
-        result = IngestResult(
-            None, len(documents), len(chunks), len(sentences), time.perf_counter() - started,
-            cache.embedded_count, report.skipped, report.warnings, _domain_counts(documents),
-        )
+        shutil.copyfile(opts.domains_file, staging / DOMAINS_FILE)
+        scope = fit_scope_for_version(staging, cache, opts.domains_file, evidence_threshold=opts.evidence_threshold)
+        result.chunks, result.sentences, result.embedded = len(chunks), len(sentences), cache.embedded_count
+        result.seconds = time.perf_counter() - started
         manifest = {
             "created": datetime.now(UTC).isoformat(),
-            "embedding": {"model_id": embedder.model_id, "dim": embedder.dim},
+            "embedding": {"model_id": cache.model_id, "dim": cache.dim},
             "chunker": chunker.params,
             "vector_index": FaissIndex.kind,
             "lexical_index": BM25Index.kind,
-            "corpus_dir": str(corpus_dir.resolve()),
             "corpus_hash": corpus_hash,
             "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
             "documents": {d.doc_id: d.content_hash for d in documents},
             "chunk_ids": [c.chunk_id for c in chunks],
-            "scope": scope_report,
+            "scope": scope,
             "ingest_report": result.to_dict(),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-        result.version = store.publish(staging)
+        _pause_point("before_flip", store)
+        return store.publish(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    finally:
-        cache.close()
-    result.seconds = time.perf_counter() - started
-    return result
 
 
 def _write_files(staging: Path, documents: list[Document], chunks: list[Chunk],
@@ -151,23 +178,23 @@ def _embed(embedder: CachingEmbedder, texts: list[str], progress: ProgressFactor
             bar.update(len(texts[i : i + batch]))  # type: ignore[attr-defined]
     if bar is not None:
         bar.close()  # type: ignore[attr-defined]
+    log.info("embedded %d %s (%d new so far)", len(texts), what, embedder.embedded_count)
     return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
-def _corpus_hash(documents: list[Document], domains_file: Path, chunker: Chunker, model_id: str,
-                 evidence_threshold: float) -> str:
+def _pause_point(name: str, store: IndexStore) -> None:
+    """Crash tests set ``DOCENT_INGEST_PAUSE_AT`` to stop here and SIGKILL the process."""
+    if os.environ.get(PAUSE_ENV) == name:
+        store.root.mkdir(parents=True, exist_ok=True)
+        (store.root / f".paused-{name}").write_text(str(os.getpid()))
+        time.sleep(600)
+
+
+def _corpus_hash(documents: list[Document], opts: BuildOptions, chunker: Chunker, model_id: str) -> str:
     parts = [f"{d.doc_id}:{d.content_hash}" for d in documents]
-    parts += [domains_file.read_text(encoding="utf-8"), json.dumps(chunker.params, sort_keys=True), model_id,
-              SCOPE_VERSION, repr(evidence_threshold)]
+    parts += [opts.domains_file.read_text(encoding="utf-8"), json.dumps(chunker.params, sort_keys=True), model_id,
+              SCOPE_VERSION, repr(opts.evidence_threshold)]
     return text_hash("\n".join(parts))
-
-
-def _up_to_date(live: str, store: IndexStore, report: LoadReport, started: float) -> IngestResult:
-    counts = store.manifest(live).get("counts", {})
-    return IngestResult(
-        live, counts.get("documents", 0), counts.get("chunks", 0), counts.get("sentences", 0),
-        time.perf_counter() - started, 0, report.skipped, report.warnings, up_to_date=True,
-    )
 
 
 def _domain_counts(documents: list[Document]) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""``docent ingest CORPUS_DIR --index INDEX_DIR``."""
+"""``docent ingest`` and ``docent index list|rollback|gc``."""
 
 from __future__ import annotations
 
@@ -16,28 +16,43 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--index", type=Path, default=None, help="index directory (default: DOCENT_INDEX_DIR or var/index)")
     parser.add_argument("--domains", type=Path, default=None, help="domains.yaml (default: <corpus>/domains.yaml)")
     parser.add_argument("--force", action="store_true", help="build a new version even when the index is current")
-    parser.add_argument("--strict", action="store_true", help="exit non-zero when any file was skipped")
+    parser.add_argument("--dry-run", action="store_true", help="print what would change (added/updated/removed) and stop")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when any file was skipped")
+    parser.add_argument("--keep", type=int, default=None, help="versions to keep (default: DOCENT_KEEP_VERSIONS or 3)")
     parser.add_argument("--json", action="store_true", help="print the ingest report as JSON")
-    parser.set_defaults(handler=run_ingest)
+    parser.set_defaults(handler=_ingest)
+
+    index = commands.add_parser("index", help="list, roll back or clean index versions")
+    sub = index.add_subparsers(dest="index_command", required=True, metavar="INDEX_COMMAND")
+    for name, help_text in (("list", "list versions; * marks the live one"),
+                            ("rollback", "make an older version live"),
+                            ("gc", "delete all but the newest --keep versions")):
+        cmd = sub.add_parser(name, help=help_text)
+        cmd.add_argument("--index", type=Path, default=None, help="index directory")
+        cmd.set_defaults(handler=_index_command)
+    sub.choices["rollback"].add_argument("version", nargs="?", help="version (default: the one before the live one)")
+    sub.choices["gc"].add_argument("--keep", type=int, default=None, help="versions to keep")
 
 
-def run_ingest(args: argparse.Namespace) -> int:
+def _settings(index: Path | None) -> Settings:
+    return Settings(**({"index_dir": index} if index else {}))
+
+
+def _ingest(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
-    from ingest.build import build_version
-    from ragcore.chunking import Chunker
-    from ragcore.embedding import SentenceTransformerEmbedder
-    from ragcore.index_store import IndexStore
+    from ingest.runner import run_ingest
 
-    settings = Settings(**({"index_dir": args.index} if args.index else {}))
-    domains_file = args.domains or _default_domains(args.corpus, settings)
-    embedder = SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size)
-    chunker = Chunker(embedder.count_tokens, max_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap_tokens)
+    settings = _settings(args.index)
     quiet = args.json or not sys.stderr.isatty()
-    result = build_version(
-        args.corpus, IndexStore(settings.index_dir), embedder, chunker,
-        domains_file=domains_file, force=args.force, evidence_threshold=settings.evidence_threshold,
-        progress=lambda total, desc: tqdm(total=total, desc=desc, unit="text", disable=quiet and total < 1),
+    options: dict[str, object] = {"force": args.force, "dry_run": args.dry_run}
+    if args.domains:
+        options["domains_file"] = args.domains
+    if args.keep:
+        options["keep_versions"] = args.keep
+    result = run_ingest(
+        settings, args.corpus,
+        progress=lambda total, desc: tqdm(total=total, desc=desc, unit="text", disable=quiet), **options,
     )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
@@ -46,24 +61,48 @@ def run_ingest(args: argparse.Namespace) -> int:
     return 1 if args.strict and result.skipped else 0
 
 
-def _default_domains(corpus: Path, settings: Settings) -> Path:
-    own = corpus / "domains.yaml"
-    return own if own.is_file() else settings.resolved_domains_file
-
-
 def _print_summary(result, index_dir: Path) -> None:  # type: ignore[no-untyped-def]
-    if result.up_to_date:
+    plan = result.plan
+    changes = (f"{len(plan.added)} added, {len(plan.updated)} updated, {len(plan.removed)} removed, "
+               f"{len(plan.unchanged)} unchanged")
+    if result.dry_run:
+        print(f"dry run against {index_dir} (live version {result.version or 'none'}): {changes}")
+        for label, ids in (("+", plan.added), ("~", plan.updated), ("-", plan.removed)):
+            for doc_id in ids:
+                print(f"  {label} {doc_id}")
+    elif result.up_to_date:
         print(f"index {index_dir} is current (version {result.version}); nothing to do (use --force to rebuild)")
     else:
         domains = ", ".join(f"{n} {d}" for d, n in sorted(result.domains.items()))
         print(f"published version {result.version} in {index_dir}")
-        print(f"  documents: {result.documents} ({domains})")
+        print(f"  documents: {result.documents} ({domains}); {changes}")
         print(f"  chunks:    {result.chunks}")
         print(f"  sentences: {result.sentences}")
         print(f"  embedded:  {result.embedded} new texts (the rest came from the cache)")
         print(f"  seconds:   {result.seconds:.1f}")
+        if result.removed_versions:
+            print(f"  removed old versions: {', '.join(result.removed_versions)}")
     print(f"  skipped:   {len(result.skipped)} file(s)")
     for path, reason in result.skipped:
         print(f"    - {path}: {reason}")
     for path, reason in result.warnings:
         print(f"  warning: {path}: {reason}")
+
+
+def _index_command(args: argparse.Namespace) -> int:
+    from ragcore.index_store import IndexStore
+
+    settings = _settings(args.index)
+    store = IndexStore(settings.index_dir)
+    if args.index_command == "list":
+        live = store.current_version()
+        for version in store.versions():
+            counts = store.manifest(version).get("counts", {})
+            mark = "*" if version == live else " "
+            print(f"{mark} {version}  documents={counts.get('documents')} chunks={counts.get('chunks')}")
+    elif args.index_command == "rollback":
+        print(f"live version is now {store.rollback(args.version)}")
+    else:
+        removed = store.gc(args.keep or settings.keep_versions)
+        print(f"removed {len(removed)} version(s)" + (f": {', '.join(removed)}" if removed else ""))
+    return 0

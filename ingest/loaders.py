@@ -35,7 +35,7 @@ def discover(root: Path) -> list[Path]:
     """Files under ``root`` that are part of the corpus, in a stable order."""
     return sorted(
         p for p in root.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        if (p.is_file() or p.is_symlink()) and not any(part.startswith(".") for part in p.relative_to(root).parts)
         and not (p.parent == root and p.name in IGNORED_NAMES)
     )
 

@@ -21,16 +21,16 @@ _FUNCTION_WORDS = {
     "but", "if", "so", "than", "then", "too", "also", "else", "any", "anything", "some", "more",
     "much", "many", "i", "me", "my", "mine", "we", "us", "our", "you", "your", "yours", "get",
     "got", "there", "here", "tell", "please", "explain", "know", "need", "want", "okay", "ok",
-    "thanks", "thank", "really", "just", "still", "again", "other", "else", "way", "ways",
+    "thanks", "thank", "really", "just", "still", "again", "other", "way", "ways",
     "long", "often", "usually", "normally", "very", "not", "no", "yes", "at", "by", "from", "as",
     "into", "after", "before", "during", "up", "out", "all", "most", "every", "each", "kind",
     "kinds", "thing", "things", "happen", "happens", "mean", "means", "work",
     "works", "take", "go", "make", "like", "vs", "versus", "someone", "somebody", "anyone",
     "anybody", "people", "person", "already", "went", "going", "away", "actually", "over",
-    "instead", "maybe", "ever", "even", "only", "though", "yet", "well", "then", "now", "let",
-    "lets", "does", "doesn't", "don't", "isn't", "aren't", "can't", "won't", "i'm", "im",
+    "instead", "maybe", "ever", "even", "only", "though", "yet", "well", "now", "let",
+    "lets", "doesn't", "don't", "isn't", "aren't", "can't", "won't", "i'm", "im",
     "cases", "case", "part", "time", "times", "anywhere", "somewhere", "bring", "count", "counts",
-    "counted", "matter", "matters", "needed", "okay", "allowed", "required", "supposed",
+    "counted", "matter", "matters", "needed", "allowed", "required", "supposed",
 } | _PRONOUNS
 _GENERIC_ASPECTS = {
     "symptom", "symptoms", "sign", "signs", "cause", "causes", "caused", "treat", "treated",
@@ -41,7 +41,7 @@ _GENERIC_ASPECTS = {
     "complain", "complaint", "rights", "right", "rules", "rule", "children", "kids", "adults",
     "common", "serious", "dangerous", "contagious", "covered", "cover", "pay", "help", "start",
     "last", "lasts", "appeal", "options", "option", "steps", "step", "stages", "research",
-    "complications", "prevented", "support", "groups", "available", "information", "details",
+    "complications", "support", "groups", "available", "information", "details",
 }
 _CONTINUATIONS = ("and ", "so ", "but ", "also ", "then ", "what about", "how about", "or ", "plus ")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")

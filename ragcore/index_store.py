@@ -101,6 +101,33 @@ class IndexStore:
         os.replace(tmp, self.root / "CURRENT")
         _fsync_dir(self.root)
 
+    def rollback(self, version: str | None = None) -> str:
+        """Make ``version`` (default: the one published before the live one) live again."""
+        versions = self.versions()
+        live = self.current_version()
+        if version is None:
+            older = [v for v in versions if live is None or v < live]
+            if not older:
+                raise IndexNotFound(f"no version older than {live!r} to roll back to under {self.versions_dir}")
+            version = older[-1]
+        self.set_current(version)
+        log.info("rolled back %s from %s to %s", self.root, live, version)
+        return version
+
+    def gc(self, keep: int) -> list[str]:
+        """Keep ``keep`` versions — the live one and the newest others — and delete the rest."""
+        live = self.current_version()
+        keepers = {live} if live else set()
+        for version in reversed(self.versions()):
+            if len(keepers) >= keep:
+                break
+            keepers.add(version)
+        doomed = [v for v in self.versions() if v not in keepers]
+        for version in doomed:
+            shutil.rmtree(self.versions_dir / version, ignore_errors=True)
+        self.discard_staging()
+        return doomed
+
     def discard_staging(self) -> None:
         """Remove staging directories left by killed or failed ingests."""
         if self.versions_dir.is_dir():

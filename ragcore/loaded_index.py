@@ -38,16 +38,16 @@ class LoadedIndex:
     scope_examples: np.ndarray
 
 
-def check_manifest(manifest: dict, *, model_id: str, dim: int, chunker: dict) -> None:
+def check_manifest(manifest: dict, *, model_id: str, dim: int, chunker_version: str) -> None:
     """Raise :class:`IndexMismatch` when the index was built with other components."""
     embedding = manifest.get("embedding", {})
     if embedding.get("model_id") != model_id:
         raise IndexMismatch("embedding model", embedding.get("model_id"), model_id)
     if embedding.get("dim") != dim:
         raise IndexMismatch("embedding dimension", embedding.get("dim"), dim)
-    built = manifest.get("chunker", {})
-    if built.get("version") != chunker.get("version"):
-        raise IndexMismatch("chunker version", built.get("version"), chunker.get("version"))
+    built = manifest.get("chunker", {}).get("version")
+    if built != chunker_version:
+        raise IndexMismatch("chunker version", built, chunker_version)
 
 
 def load_version(store: IndexStore, version: str | None = None) -> LoadedIndex:

@@ -13,6 +13,7 @@ import time
 import numpy as np
 
 from ragcore.answers import ChatResult, Citation, Refusal
+from ragcore.chunking import CHUNKER_VERSION
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
 from ragcore.domains import DomainCatalog, load_domains
 from ragcore.embedding import Embedder, SentenceTransformerEmbedder
@@ -58,7 +59,7 @@ class Pipeline:
     def _load(self, version: str | None) -> Serving:
         index = load_version(self.store, version)
         check_manifest(index.manifest, model_id=self.embedder.model_id, dim=self.embedder.dim,
-                       chunker=index.manifest.get("chunker", {}))
+                       chunker_version=CHUNKER_VERSION)
         return Serving(index, self.settings)
 
     @property

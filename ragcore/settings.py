@@ -62,6 +62,10 @@ class Settings(BaseSettings):
             "refused as insufficient_evidence. Lower answers more and refuses less; stored in the index version."
         ),
     )
+    keep_versions: int = Field(3, ge=1, le=100, description="Index versions kept after each ingest.")
+    admin_api_key: str | None = Field(
+        None, description="Bearer key for /v1/admin routes; without one the admin routes are disabled."
+    )
     reload_interval_s: float = Field(
         2.0, ge=0.0, description="How often the service checks CURRENT for a new version (0: never)."
     )

@@ -17,6 +17,8 @@ from fastapi import FastAPI
 from ragcore.pipeline import Pipeline, build_pipeline
 from ragcore.settings import Settings
 from service.errors import ServiceUnavailable, install_error_handlers
+from service.admin import router as admin_router
+from service.jobs import JobRunner
 from service.routes import router
 
 log = logging.getLogger(__name__)
@@ -70,6 +72,8 @@ def create_app(settings: Settings, *, pipeline_factory: Callable[[Settings], Pip
     )
     app.state.holder = holder
     app.state.settings = settings
+    app.state.jobs = JobRunner()
     install_error_handlers(app)
     app.include_router(router)
+    app.include_router(admin_router)
     return app

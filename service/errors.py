@@ -9,7 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ragcore.errors import ConversationNotFound, DocentError, DocumentNotFound, IndexStoreError
+from ragcore.errors import ConversationNotFound, DocentError, DocumentNotFound, IndexNotFound, IndexStoreError
+from service.jobs import JobConflict
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +34,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 413: "too_large"}.get(exc.status_code, "http_error")
+        code = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+                413: "too_large"}.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
 
     @app.exception_handler(DocumentNotFound)
@@ -47,6 +49,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ServiceUnavailable)
     async def _unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
         return error_response(503, "not_ready", str(exc), headers={"Retry-After": "5"})
+
+    @app.exception_handler(JobConflict)
+    async def _conflict(_: Request, exc: JobConflict) -> JSONResponse:
+        return error_response(409, "job_running", str(exc))
+
+    @app.exception_handler(IndexNotFound)
+    async def _no_version(_: Request, exc: IndexNotFound) -> JSONResponse:
+        return error_response(404, "version_not_found", str(exc))
 
     @app.exception_handler(IndexStoreError)
     async def _index(_: Request, exc: IndexStoreError) -> JSONResponse:

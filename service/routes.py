@@ -9,8 +9,16 @@ from fastapi import APIRouter, Depends, Path, Request
 from ragcore.pipeline import Pipeline
 from service.errors import error_response
 from service.schemas import (
-    ChatCreate, ChatPublic, DocumentPublic, DomainPublic, ErrorPublic, HealthPublic, SearchCreate,
-    SearchHit, SearchPublic, SectionPublic,
+    ChatCreate,
+    ChatPublic,
+    DocumentPublic,
+    DomainPublic,
+    ErrorPublic,
+    HealthPublic,
+    SearchCreate,
+    SearchHit,
+    SearchPublic,
+    SectionPublic,
 )
 
 router = APIRouter()

@@ -118,15 +118,17 @@ class DomainPublic(BaseModel):
     disclaimer: str
 
 
+class HealthPublic(BaseModel):
+    status: str
+    index_version: str | None = None
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str
 
 
 class ErrorPublic(BaseModel):
+    """Every error response: ``{"error": {"code": ..., "message": ...}}``."""
+
     error: ErrorDetail
-
-
-class HealthPublic(BaseModel):
-    status: str
-    index_version: str | None = None

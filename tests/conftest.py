@@ -54,20 +54,12 @@ def fake_embedder() -> HashingEmbedder:
     return HashingEmbedder()
 
 
-def ingest(corpus: Path, index_dir: Path, embedder, **kwargs):
+def ingest(corpus: Path, index_dir: Path, embedder, **options):
     """Ingest ``corpus`` into ``index_dir`` the way ``docent ingest`` does."""
-    from ingest.build import build_version
-    from ragcore.chunking import Chunker
-    from ragcore.index_store import IndexStore
+    from ingest.runner import run_ingest
     from ragcore.settings import Settings
 
-    settings = Settings(index_dir=index_dir)
-    chunker = Chunker(embedder.count_tokens, max_tokens=settings.chunk_tokens,
-                      overlap_tokens=settings.chunk_overlap_tokens)
-    domains = corpus / "domains.yaml"
-    return build_version(corpus, IndexStore(index_dir), embedder, chunker,
-                         domains_file=domains if domains.is_file() else CORPUS / "domains.yaml",
-                         evidence_threshold=settings.evidence_threshold, **kwargs)
+    return run_ingest(Settings(index_dir=index_dir, corpus_dir=CORPUS), corpus, embedder=embedder, **options)
 
 
 @pytest.fixture(scope="session")

@@ -3,48 +3,19 @@ embedding model, FAISS and SQLite, over the bundled corpus ingested by the sessi
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
-import time
 
 import httpx
 import pytest
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.e2e.conftest import running_server
 
 
 @pytest.fixture(scope="module")
 def server(bundled_index):
-    port = free_port()
-    env = os.environ | {"HF_HUB_OFFLINE": "1", "DOCENT_RELOAD_INTERVAL_S": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "docent", "serve", "--index", str(bundled_index), "--port", str(port)],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    try:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"server exited: {process.stdout.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.5)
-        else:
-            pytest.fail("server did not become ready")
+    with running_server(bundled_index, DOCENT_RELOAD_INTERVAL_S="0") as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(20)
 
 
 @pytest.mark.parametrize("question, domain, expected_doc", [

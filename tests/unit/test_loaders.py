@@ -60,3 +60,11 @@ def test_oversized_files_are_skipped(tmp_path):
     write(tmp_path, "law/huge.txt", "word " * 1000)
     report = load_corpus(tmp_path, max_file_bytes=100)
     assert not report.documents and "limit" in report.skipped[0][1]
+
+
+def test_unreadable_files_are_skipped_with_the_os_reason(tmp_path):
+    write(tmp_path, "law/good.md", GOOD_MD)
+    (tmp_path / "law" / "gone.md").symlink_to(tmp_path / "law" / "deleted-target.md")
+    report = load_corpus(tmp_path)
+    assert [d.doc_id for d in report.documents] == ["law/good.md"]
+    assert report.skipped[0][0] == "law/gone.md" and "cannot read" in report.skipped[0][1]

@@ -1,0 +1,28 @@
+"""Ingest from settings: the one place the CLI, the admin API and tests start an ingest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.build import IngestResult, build_version
+from ragcore.chunking import Chunker
+from ragcore.embedding import Embedder, SentenceTransformerEmbedder
+from ragcore.index_store import IndexStore
+from ragcore.settings import Settings
+
+
+def domains_file_for(corpus_dir: Path, settings: Settings) -> Path:
+    """The corpus's own ``domains.yaml``, else the configured (bundled) one."""
+    own = Path(corpus_dir) / "domains.yaml"
+    return own if own.is_file() else settings.resolved_domains_file
+
+
+def run_ingest(settings: Settings, corpus_dir: Path, *, embedder: Embedder | None = None,
+               **options: object) -> IngestResult:
+    embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size)
+    chunker = Chunker(embedder.count_tokens, max_tokens=settings.chunk_tokens,
+                      overlap_tokens=settings.chunk_overlap_tokens)
+    options.setdefault("domains_file", domains_file_for(corpus_dir, settings))
+    options.setdefault("evidence_threshold", settings.evidence_threshold)
+    options.setdefault("keep_versions", settings.keep_versions)
+    return build_version(Path(corpus_dir), IndexStore(settings.index_dir), embedder, chunker, **options)  # type: ignore[arg-type]

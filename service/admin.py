@@ -1,0 +1,93 @@
+"""Operator routes under ``/v1/admin``: re-ingest, job progress, live version, rollback.
+
+They need ``Authorization: Bearer <DOCENT_ADMIN_API_KEY>``; without a configured key they are
+disabled (404). Paths are never taken from requests: re-ingest always reads the configured
+corpus root.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from ragcore.index_store import IndexStore
+from ragcore.pipeline import Pipeline
+from service.routes import get_pipeline
+from service.schemas import ErrorPublic
+
+router = APIRouter(prefix="/v1/admin", tags=["admin"])
+_ERRORS = {code: {"model": ErrorPublic} for code in (401, 403, 404, 409, 422, 503)}
+
+
+def require_admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    key = request.app.state.settings.admin_api_key
+    if not key:
+        raise HTTPException(404, "admin routes are disabled: set DOCENT_ADMIN_API_KEY to enable them")
+    if not authorization or not authorization.startswith("Bearer "):
+        raise HTTPException(401, "admin routes need Authorization: Bearer <admin key>")
+    given = hashlib.sha256(authorization.removeprefix("Bearer ").encode()).digest()
+    if not hmac.compare_digest(given, hashlib.sha256(key.encode()).digest()):
+        raise HTTPException(403, "this key is not an admin key")
+
+
+AdminDep = Annotated[None, Depends(require_admin)]
+PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
+
+
+class JobPublic(BaseModel):
+    id: str
+    status: str
+    stage: str
+    done: int
+    total: int
+    started: float
+    finished: float | None
+    result: dict | None
+    error: str | None
+
+
+class IndexPublic(BaseModel):
+    live_version: str | None
+    serving_version: str
+    versions: list[str]
+    manifest: dict
+
+
+class RollbackCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: str | None = Field(None, pattern=r"^[0-9A-Za-z_-]{1,80}$", description="Default: the previous version.")
+
+
+@router.post("/reindex", status_code=202, response_model=JobPublic, responses=_ERRORS)
+def reindex(_: AdminDep, request: Request, pipeline: PipelineDep) -> JobPublic:
+    """Start re-ingesting the configured corpus root in the background (one job at a time: 409)."""
+    job = request.app.state.jobs.start_reindex(pipeline)
+    return JobPublic(**job.__dict__)
+
+
+@router.get("/jobs/{job_id}", response_model=JobPublic, responses=_ERRORS)
+def job_status(_: AdminDep, request: Request, job_id: str) -> JobPublic:
+    job = request.app.state.jobs.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no ingest job {job_id!r}")
+    return JobPublic(**job.__dict__)
+
+
+@router.get("/index", response_model=IndexPublic, responses=_ERRORS)
+def index_info(_: AdminDep, pipeline: PipelineDep) -> IndexPublic:
+    store: IndexStore = pipeline.store
+    manifest = {k: v for k, v in pipeline.serving.index.manifest.items() if k not in ("chunk_ids", "documents")}
+    return IndexPublic(live_version=store.current_version(), serving_version=pipeline.index_version,
+                       versions=store.versions(), manifest=manifest)
+
+
+@router.post("/index/rollback", response_model=IndexPublic, responses=_ERRORS)
+def rollback(_: AdminDep, body: RollbackCreate, pipeline: PipelineDep) -> IndexPublic:
+    """Make an older version live and swap it in."""
+    pipeline.store.rollback(body.version)
+    pipeline.reload_if_changed()
+    return index_info(None, pipeline)
