@@ -18,8 +18,9 @@ def item_scores(item: EvalItem, result: dict, document_texts: dict[str, str]) ->
         "refusal_reason": refusal["reason"] if refusal else None,
         "refusal_correct": bool(refusal) and refusal["reason"] == item.refusal_reason,
         "gold_cited": bool(cited & set(item.gold_sources)),
-        "quotes_valid": all(document_texts[c["doc_id"]][c["char_start"] : c["char_end"]] == c["quote"]
-                            for c in result["citations"]),
+        "quotes_valid": all(
+            document_texts[c["doc_id"]][c["char_start"] : c["char_end"]] == c["quote"] for c in result["citations"]
+        ),
         "citations_on_refusal": bool(refusal) and bool(result["citations"]),
     }
 

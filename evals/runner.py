@@ -30,16 +30,26 @@ def run_items(pipeline: Pipeline, items: list[EvalItem], *, progress: bool = Fal
         document_texts = {
             c["doc_id"]: pipeline.serving.index.catalog.document(c["doc_id"]).text for c in result["citations"]
         }
-        rows.append({
-            "id": item.id, "question": item.question, "domain": item.domain, "kind": item.extra.get("kind"),
-            "should_refuse": item.should_refuse, "refusal_reason": item.refusal_reason,
-            "gold_sources": item.gold_sources, "gold_sections": item.gold_sections,
-            "has_history": bool(item.history),
-            "rewritten_query": result["rewritten_query"], "answer": result["answer"],
-            "citations": result["citations"], "refusal": result["refusal"], "answer_domain": result["domain"],
-            "latency_ms": round(latency, 2),
-            "scores": item_scores(item, result, document_texts),
-        })
+        rows.append(
+            {
+                "id": item.id,
+                "question": item.question,
+                "domain": item.domain,
+                "kind": item.extra.get("kind"),
+                "should_refuse": item.should_refuse,
+                "refusal_reason": item.refusal_reason,
+                "gold_sources": item.gold_sources,
+                "gold_sections": item.gold_sections,
+                "has_history": bool(item.history),
+                "rewritten_query": result["rewritten_query"],
+                "answer": result["answer"],
+                "citations": result["citations"],
+                "refusal": result["refusal"],
+                "answer_domain": result["domain"],
+                "latency_ms": round(latency, 2),
+                "scores": item_scores(item, result, document_texts),
+            }
+        )
     return rows
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from ingest.loaders import LoadReport, load_corpus
 from ingest.plan import IngestPlan, plan_ingest
 from ingest.scope_fit import SCOPE_VERSION, fit_scope_for_version
+from ingest.vectors import embed_version
 from ragcore.bm25_index import BM25Index
 from ragcore.catalog import write_catalog
 from ragcore.chunking import Chunk, Chunker
@@ -57,10 +58,17 @@ class IngestResult:
 
     def to_dict(self) -> dict:
         return {
-            "version": self.version, "documents": self.documents, "chunks": self.chunks,
-            "sentences": self.sentences, "seconds": round(self.seconds, 2), "embedded": self.embedded,
-            "domains": self.domains, "up_to_date": self.up_to_date, "dry_run": self.dry_run,
-            "plan": self.plan.to_dict(), "removed_versions": self.removed_versions,
+            "version": self.version,
+            "documents": self.documents,
+            "chunks": self.chunks,
+            "sentences": self.sentences,
+            "seconds": round(self.seconds, 2),
+            "embedded": self.embedded,
+            "domains": self.domains,
+            "up_to_date": self.up_to_date,
+            "dry_run": self.dry_run,
+            "plan": self.plan.to_dict(),
+            "removed_versions": self.removed_versions,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "warnings": [{"path": p, "reason": r} for p, r in self.warnings],
         }
@@ -74,11 +82,13 @@ class BuildOptions:
     dry_run: bool = False
     keep_versions: int = 3
     max_file_bytes: int = 10_000_000
+    sentence_vectors: str = "pooled"
     progress: ProgressFactory | None = None
 
 
-def build_version(corpus_dir: Path, store: IndexStore, embedder: Embedder, chunker: Chunker, *,
-                  domains_file: Path, **options: object) -> IngestResult:
+def build_version(
+    corpus_dir: Path, store: IndexStore, embedder: Embedder, chunker: Chunker, *, domains_file: Path, **options: object
+) -> IngestResult:
     """Ingest ``corpus_dir`` into a new version of ``store`` and make it live."""
     opts = BuildOptions(domains_file=domains_file, **options)  # type: ignore[arg-type]
     started = time.perf_counter()
@@ -86,8 +96,9 @@ def build_version(corpus_dir: Path, store: IndexStore, embedder: Embedder, chunk
     live = store.current_version()
     live_manifest = store.manifest(live) if live else {}
     plan = plan_ingest(documents, live_manifest.get("documents", {}))
-    result = IngestResult(None, len(documents), 0, 0, 0.0, 0, plan, report.skipped, report.warnings,
-                          _domain_counts(documents))
+    result = IngestResult(
+        None, len(documents), 0, 0, 0.0, 0, plan, report.skipped, report.warnings, _domain_counts(documents)
+    )
     corpus_hash = _corpus_hash(documents, opts, chunker, embedder.model_id)
     if opts.dry_run or (not opts.force and live_manifest.get("corpus_hash") == corpus_hash):
         counts = live_manifest.get("counts", {}) if not opts.dry_run else {}
@@ -117,15 +128,24 @@ def _load(corpus_dir: Path, opts: BuildOptions) -> tuple[LoadReport, list[Docume
     return report, sorted(report.documents, key=lambda d: d.doc_id)
 
 
-def _build_and_publish(store: IndexStore, cache: CachingEmbedder, chunker: Chunker, documents: list[Document],
-                       opts: BuildOptions, result: IngestResult, corpus_hash: str, started: float) -> str:
+def _build_and_publish(
+    store: IndexStore,
+    cache: CachingEmbedder,
+    chunker: Chunker,
+    documents: list[Document],
+    opts: BuildOptions,
+    result: IngestResult,
+    corpus_hash: str,
+    started: float,
+) -> str:
     titles = {d.doc_id: d.title for d in documents}
     chunks = [c for d in documents for c in chunker.split(d)]
     sentences = [(d.doc_id, s) for d in documents for s in split_sentences(d.text)]
     texts = {d.doc_id: d.text for d in documents}
     _pause_point("embedding", store)
-    chunk_vectors = _embed(cache, [c.embedding_text(titles[c.doc_id]) for c in chunks], opts.progress, "chunks")
-    sentence_vectors = _embed(cache, [texts[i][s.start : s.end] for i, s in sentences], opts.progress, "sentences")
+    chunk_vectors, sentence_vectors = embed_version(
+        cache, chunks, titles, sentences, texts, mode=opts.sentence_vectors, progress=opts.progress
+    )
     staging = store.begin_version()
     try:
         _pause_point("writing", store)
@@ -138,6 +158,7 @@ def _build_and_publish(store: IndexStore, cache: CachingEmbedder, chunker: Chunk
             "created": datetime.now(UTC).isoformat(),
             "embedding": {"model_id": cache.model_id, "dim": cache.dim},
             "chunker": chunker.params,
+            "sentence_vectors": opts.sentence_vectors,
             "vector_index": FaissIndex.kind,
             "lexical_index": BM25Index.kind,
             "corpus_hash": corpus_hash,
@@ -155,9 +176,15 @@ def _build_and_publish(store: IndexStore, cache: CachingEmbedder, chunker: Chunk
         raise
 
 
-def _write_files(staging: Path, documents: list[Document], chunks: list[Chunk],
-                 sentences: list[tuple[str, Span]], chunk_vectors: np.ndarray,
-                 sentence_vectors: np.ndarray, titles: dict[str, str]) -> None:
+def _write_files(
+    staging: Path,
+    documents: list[Document],
+    chunks: list[Chunk],
+    sentences: list[tuple[str, Span]],
+    chunk_vectors: np.ndarray,
+    sentence_vectors: np.ndarray,
+    titles: dict[str, str],
+) -> None:
     write_catalog(staging / "catalog.sqlite", documents, chunks, sentences)
     np.save(staging / CHUNK_VECTORS, chunk_vectors)
     np.save(staging / SENTENCE_VECTORS, sentence_vectors)
@@ -166,20 +193,6 @@ def _write_files(staging: Path, documents: list[Document], chunks: list[Chunk],
     index.save(staging / VECTOR_INDEX)
     (staging / LEXICAL_DIR).mkdir()
     BM25Index.build([c.embedding_text(titles[c.doc_id]) for c in chunks]).save(staging / LEXICAL_DIR)
-
-
-def _embed(embedder: CachingEmbedder, texts: list[str], progress: ProgressFactory | None, what: str) -> np.ndarray:
-    batch = 256
-    bar = progress(len(texts), f"embedding {what}") if progress else None
-    parts = []
-    for i in range(0, len(texts), batch):
-        parts.append(embedder.embed_documents(texts[i : i + batch]))
-        if bar is not None:
-            bar.update(len(texts[i : i + batch]))  # type: ignore[attr-defined]
-    if bar is not None:
-        bar.close()  # type: ignore[attr-defined]
-    log.info("embedded %d %s (%d new so far)", len(texts), what, embedder.embedded_count)
-    return np.vstack(parts) if parts else np.zeros((0, embedder.dim), dtype=np.float32)
 
 
 def _pause_point(name: str, store: IndexStore) -> None:
@@ -192,8 +205,14 @@ def _pause_point(name: str, store: IndexStore) -> None:
 
 def _corpus_hash(documents: list[Document], opts: BuildOptions, chunker: Chunker, model_id: str) -> str:
     parts = [f"{d.doc_id}:{d.content_hash}" for d in documents]
-    parts += [opts.domains_file.read_text(encoding="utf-8"), json.dumps(chunker.params, sort_keys=True), model_id,
-              SCOPE_VERSION, repr(opts.evidence_threshold)]
+    parts += [
+        opts.domains_file.read_text(encoding="utf-8"),
+        json.dumps(chunker.params, sort_keys=True),
+        model_id,
+        SCOPE_VERSION,
+        repr(opts.evidence_threshold),
+        opts.sentence_vectors,
+    ]
     return text_hash("\n".join(parts))
 
 

@@ -13,10 +13,14 @@ from ragcore.settings import Settings
 def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("ingest", help="build a new index version from a corpus folder")
     parser.add_argument("corpus", type=Path, help="corpus root: <root>/<domain>/.../<name>.md|txt|html|pdf")
-    parser.add_argument("--index", type=Path, default=None, help="index directory (default: DOCENT_INDEX_DIR or var/index)")
+    parser.add_argument(
+        "--index", type=Path, default=None, help="index directory (default: DOCENT_INDEX_DIR or var/index)"
+    )
     parser.add_argument("--domains", type=Path, default=None, help="domains.yaml (default: <corpus>/domains.yaml)")
     parser.add_argument("--force", action="store_true", help="build a new version even when the index is current")
-    parser.add_argument("--dry-run", action="store_true", help="print what would change (added/updated/removed) and stop")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print what would change (added/updated/removed) and stop"
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 when any file was skipped")
     parser.add_argument("--keep", type=int, default=None, help="versions to keep (default: DOCENT_KEEP_VERSIONS or 3)")
     parser.add_argument("--json", action="store_true", help="print the ingest report as JSON")
@@ -24,9 +28,11 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     index = commands.add_parser("index", help="list, roll back or clean index versions")
     sub = index.add_subparsers(dest="index_command", required=True, metavar="INDEX_COMMAND")
-    for name, help_text in (("list", "list versions; * marks the live one"),
-                            ("rollback", "make an older version live"),
-                            ("gc", "delete all but the newest --keep versions")):
+    for name, help_text in (
+        ("list", "list versions; * marks the live one"),
+        ("rollback", "make an older version live"),
+        ("gc", "delete all but the newest --keep versions"),
+    ):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("--index", type=Path, default=None, help="index directory")
         cmd.set_defaults(handler=_index_command)
@@ -51,8 +57,10 @@ def _ingest(args: argparse.Namespace) -> int:
     if args.keep:
         options["keep_versions"] = args.keep
     result = run_ingest(
-        settings, args.corpus,
-        progress=lambda total, desc: tqdm(total=total, desc=desc, unit="text", disable=quiet), **options,
+        settings,
+        args.corpus,
+        progress=lambda total, desc: tqdm(total=total, desc=desc, unit="text", disable=quiet),
+        **options,
     )
     if args.json:
         print(json.dumps(result.to_dict(), indent=2))
@@ -63,8 +71,10 @@ def _ingest(args: argparse.Namespace) -> int:
 
 def _print_summary(result, index_dir: Path) -> None:  # type: ignore[no-untyped-def]
     plan = result.plan
-    changes = (f"{len(plan.added)} added, {len(plan.updated)} updated, {len(plan.removed)} removed, "
-               f"{len(plan.unchanged)} unchanged")
+    changes = (
+        f"{len(plan.added)} added, {len(plan.updated)} updated, {len(plan.removed)} removed, "
+        f"{len(plan.unchanged)} unchanged"
+    )
     if result.dry_run:
         print(f"dry run against {index_dir} (live version {result.version or 'none'}): {changes}")
         for label, ids in (("+", plan.added), ("~", plan.updated), ("-", plan.removed)):

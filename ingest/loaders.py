@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from ragcore.documents import Document, Section, normalise_text
-from ragcore.sections import markdown_sections
+from ragcore.sections import legal_sections, markdown_sections
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +34,10 @@ class SkipFile(Exception):
 def discover(root: Path) -> list[Path]:
     """Files under ``root`` that are part of the corpus, in a stable order."""
     return sorted(
-        p for p in root.rglob("*")
-        if (p.is_file() or p.is_symlink()) and not any(part.startswith(".") for part in p.relative_to(root).parts)
+        p
+        for p in root.rglob("*")
+        if (p.is_file() or p.is_symlink())
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
         and not (p.parent == root and p.name in IGNORED_NAMES)
     )
 
@@ -93,7 +95,9 @@ def make_document(doc_id: str, body: str, meta: dict[str, str]) -> Document:
     text = normalise_text(body)
     if not text.strip():
         raise SkipFile("no text after removing markup")
-    sections = markdown_sections(text) or (Section(0, len(text), ()),)
+    sections = markdown_sections(text)
+    if all(not s.path for s in sections):  # no headings: try legal numbering, else one section
+        sections = legal_sections(text) or (Section(0, len(text), ()),)
     domain = str(meta.get("domain") or doc_id.split("/")[0] if "/" in doc_id else meta.get("domain", "general"))
     title = str(meta.get("title") or _first_heading(text) or Path(doc_id).stem.replace("-", " ").replace("_", " "))
     metadata = {k: str(v) for k, v in meta.items() if k not in ("title", "domain") and v is not None}

@@ -19,8 +19,7 @@ class IngestPlan:
         return len(self.added) + len(self.updated) + len(self.removed)
 
     def to_dict(self) -> dict:
-        return {"added": self.added, "updated": self.updated, "removed": self.removed,
-                "unchanged": len(self.unchanged)}
+        return {"added": self.added, "updated": self.updated, "removed": self.removed, "unchanged": len(self.unchanged)}
 
 
 def plan_ingest(documents: list[Document], live_hashes: dict[str, str]) -> IngestPlan:

@@ -17,12 +17,15 @@ def domains_file_for(corpus_dir: Path, settings: Settings) -> Path:
     return own if own.is_file() else settings.resolved_domains_file
 
 
-def run_ingest(settings: Settings, corpus_dir: Path, *, embedder: Embedder | None = None,
-               **options: object) -> IngestResult:
+def run_ingest(
+    settings: Settings, corpus_dir: Path, *, embedder: Embedder | None = None, **options: object
+) -> IngestResult:
     embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size)
-    chunker = Chunker(embedder.count_tokens, max_tokens=settings.chunk_tokens,
-                      overlap_tokens=settings.chunk_overlap_tokens)
+    chunker = Chunker(
+        embedder.count_tokens, max_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap_tokens
+    )
     options.setdefault("domains_file", domains_file_for(corpus_dir, settings))
     options.setdefault("evidence_threshold", settings.evidence_threshold)
     options.setdefault("keep_versions", settings.keep_versions)
+    options.setdefault("sentence_vectors", settings.sentence_vectors)
     return build_version(Path(corpus_dir), IndexStore(settings.index_dir), embedder, chunker, **options)  # type: ignore[arg-type]

@@ -22,8 +22,9 @@ from ragcore.settings import RetrievalSettings
 SCOPE_VERSION = "logistic-v2"  # bump when features change: the index must be rebuilt
 
 
-def fit_scope_for_version(version_dir: Path, embedder: Embedder, domains_file: Path, *,
-                          evidence_threshold: float) -> dict:
+def fit_scope_for_version(
+    version_dir: Path, embedder: Embedder, domains_file: Path, *, evidence_threshold: float
+) -> dict:
     """Write ``scope.json`` and ``scope_examples.npy`` into ``version_dir``; return a summary."""
     domains = load_domains(domains_file)
     questions: list[str] = []
@@ -46,12 +47,17 @@ def fit_scope_for_version(version_dir: Path, embedder: Embedder, domains_file: P
     ]
     scope = fit_logistic(rows, [label != OUT_OF_SCOPE for label in labels], SCOPE_FEATURES)
     in_domain = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
-    evidence = fit_logistic([rows[i] for i in in_domain], [labels[i] != UNANSWERABLE for i in in_domain],
-                            EVIDENCE_FEATURES, threshold=evidence_threshold)
+    evidence = fit_logistic(
+        [rows[i] for i in in_domain],
+        [labels[i] != UNANSWERABLE for i in in_domain],
+        EVIDENCE_FEATURES,
+        threshold=evidence_threshold,
+    )
     np.save(version_dir / SCOPE_EXAMPLES, vectors.astype(np.float32))
     params = {"scope": scope.to_dict(), "evidence": evidence.to_dict(), "example_labels": labels}
     (version_dir / SCOPE_MODEL).write_text(json.dumps(params, indent=1), encoding="utf-8")
     return {
-        "scope": scope.to_dict(), "evidence": evidence.to_dict(),
+        "scope": scope.to_dict(),
+        "evidence": evidence.to_dict(),
         "trained_on": {label: labels.count(label) for label in sorted(set(labels))},
     }

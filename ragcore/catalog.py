@@ -63,8 +63,15 @@ def write_catalog(
         db.executemany(
             "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                (d.doc_id, d.domain, d.title, d.text, d.content_hash, json.dumps(d.metadata),
-                 json.dumps([[s.start, s.end, list(s.path)] for s in d.sections]))
+                (
+                    d.doc_id,
+                    d.domain,
+                    d.title,
+                    d.text,
+                    d.content_hash,
+                    json.dumps(d.metadata),
+                    json.dumps([[s.start, s.end, list(s.path)] for s in d.sections]),
+                )
                 for d in documents
             ],
         )
@@ -129,9 +136,7 @@ class Catalog:
         if doc_id not in self._docs:
             raise DocumentNotFound(doc_id)
         domain, title, text, metadata = self._docs[doc_id]
-        (sections_json,) = self._db().execute(
-            "SELECT sections FROM documents WHERE doc_id = ?", (doc_id,)
-        ).fetchone()
+        (sections_json,) = self._db().execute("SELECT sections FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
         sections = tuple(Section(s, e, tuple(p)) for s, e, p in json.loads(sections_json))
         return Document(doc_id, domain, title, text, sections, metadata)
 

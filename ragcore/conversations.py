@@ -47,9 +47,7 @@ class SQLiteConversationStore:
                 " role TEXT NOT NULL, content TEXT NOT NULL, meta TEXT NOT NULL, created REAL NOT NULL,"
                 " PRIMARY KEY (conversation_id, seq))"
             )
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, created REAL NOT NULL)"
-            )
+            self._db.execute("CREATE TABLE IF NOT EXISTS conversations (id TEXT PRIMARY KEY, created REAL NOT NULL)")
 
     def create(self) -> str:
         conversation_id = uuid.uuid4().hex

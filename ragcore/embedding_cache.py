@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 
 import numpy as np
 
 from ragcore.documents import text_hash
-from ragcore.embedding import Embedder
+from ragcore.embedding import Embedder, SpanEmbedder
 
 
 class CachingEmbedder:
@@ -47,6 +48,35 @@ class CachingEmbedder:
             out[i] = found[h]
         return out
 
+    def embed_with_spans(
+        self, texts: list[str], spans: list[list[tuple[int, int]]]
+    ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+        """Like ``inner.embed_with_spans``, cached per (text, spans); a span without tokens is ``None``."""
+        keys = [text_hash(t + "\x00" + json.dumps(s)) for t, s in zip(texts, spans)]
+        found = self._lookup(set(keys), model_id=self.model_id + "+spans")
+        missing = [i for i, k in enumerate(keys) if k not in found]
+        if missing:
+            inner = self.inner
+            if not isinstance(inner, SpanEmbedder):
+                raise TypeError(f"{type(inner).__name__} cannot pool spans")
+            vectors, span_vectors = inner.embed_with_spans([texts[i] for i in missing], [spans[i] for i in missing])
+            self.embedded_count += len(missing)
+            fresh = {}
+            for row, i in enumerate(missing):
+                blocks = [vectors[row]] + [
+                    v if v is not None else np.full(self.dim, np.nan, np.float32) for v in span_vectors[row]
+                ]
+                fresh[keys[i]] = np.concatenate(blocks).astype(np.float32)
+            self._store(fresh, model_id=self.model_id + "+spans")
+            found.update(fresh)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out_spans: list[list[np.ndarray | None]] = []
+        for i, key in enumerate(keys):
+            blob = found[key].reshape(-1, self.dim)
+            out[i] = blob[0]
+            out_spans.append([None if np.isnan(v[0]) else v for v in blob[1:]])
+        return out, out_spans
+
     def embed_query(self, text: str) -> np.ndarray:
         return self.inner.embed_query(text)
 
@@ -56,7 +86,7 @@ class CachingEmbedder:
     def close(self) -> None:
         self._db.close()
 
-    def _lookup(self, hashes: set[str]) -> dict[str, np.ndarray]:
+    def _lookup(self, hashes: set[str], *, model_id: str | None = None) -> dict[str, np.ndarray]:
         found: dict[str, np.ndarray] = {}
         keys = list(hashes)
         for i in range(0, len(keys), 500):
@@ -64,15 +94,15 @@ class CachingEmbedder:
             marks = ",".join("?" * len(batch))
             rows = self._db.execute(
                 f"SELECT text_sha256, vector FROM embeddings WHERE model_id = ? AND text_sha256 IN ({marks})",
-                [self.model_id, *batch],
+                [model_id or self.model_id, *batch],
             )
             for h, blob in rows:
                 found[h] = np.frombuffer(blob, dtype=np.float32)
         return found
 
-    def _store(self, vectors: dict[str, np.ndarray]) -> None:
+    def _store(self, vectors: dict[str, np.ndarray], *, model_id: str | None = None) -> None:
         with self._db:
             self._db.executemany(
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
-                [(self.model_id, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()],
+                [(model_id or self.model_id, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()],
             )

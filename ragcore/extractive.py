@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ragcore.generation import Draft, DraftSentence
-from ragcore.retrieval import ScoredChunk
+from ragcore.retrieval import ScoredChunk, ScoredSentence
 
 _DUPLICATE_SIMILARITY = 0.92
 
@@ -18,32 +18,39 @@ _DUPLICATE_SIMILARITY = 0.92
 class ExtractiveGenerator:
     name = "extractive"
 
-    def __init__(self, sentence_vectors: np.ndarray, *, max_sentences: int = 3, margin: float = 0.12,
-                 chunks_considered: int = 3) -> None:
+    def __init__(
+        self,
+        sentence_vectors: np.ndarray,
+        *,
+        max_sentences: int = 3,
+        margin: float = 0.12,
+        chunks_considered: int = 3,
+        per_chunk: int = 2,
+    ) -> None:
         self.sentence_vectors = sentence_vectors
         self.max_sentences = max_sentences
         self.margin = margin
         self.chunks_considered = chunks_considered
+        self.per_chunk = per_chunk  # quotes from one passage at most: the rest come from the next best
 
     def generate(self, question: str, evidence: list[ScoredChunk]) -> Draft:
         candidates = [
-            (0.8 * s.similarity + 0.2 * chunk.dense, s, chunk)
+            (0.5 * s.similarity + 0.5 * chunk.score, s, chunk)
             for chunk in evidence[: self.chunks_considered]
             for s in chunk.sentences
         ]
         candidates.sort(key=lambda c: c[0], reverse=True)
-        chosen: list[tuple[float, object, ScoredChunk]] = []
+        chosen: list[tuple[float, ScoredSentence, ScoredChunk]] = []
         for score, sentence, chunk in candidates:
             if chosen and (score < chosen[0][0] - self.margin or len(chosen) >= self.max_sentences):
                 break
             if any(self._same(sentence.record.row, c[1].record.row) for c in chosen):
                 continue
+            if sum(c[2] is chunk for c in chosen) >= self.per_chunk:
+                continue
             chosen.append((score, sentence, chunk))
         return Draft(
-            tuple(
-                DraftSentence(s.record.text, ((s.record, chunk.record, s.similarity),))
-                for _, s, chunk in chosen
-            ),
+            tuple(DraftSentence(s.record.text, ((s.record, chunk.record, s.similarity),)) for _, s, chunk in chosen),
             self.name,
         )
 

@@ -46,8 +46,9 @@ class Serving:
 class Pipeline:
     """Answers chat turns from the live index version."""
 
-    def __init__(self, *, settings: Settings, embedder: Embedder, store: IndexStore,
-                 conversations: ConversationStore) -> None:
+    def __init__(
+        self, *, settings: Settings, embedder: Embedder, store: IndexStore, conversations: ConversationStore
+    ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
@@ -58,8 +59,9 @@ class Pipeline:
     # -- index versions -------------------------------------------------------------------
     def _load(self, version: str | None) -> Serving:
         index = load_version(self.store, version)
-        check_manifest(index.manifest, model_id=self.embedder.model_id, dim=self.embedder.dim,
-                       chunker_version=CHUNKER_VERSION)
+        check_manifest(
+            index.manifest, model_id=self.embedder.model_id, dim=self.embedder.dim, chunker_version=CHUNKER_VERSION
+        )
         return Serving(index, self.settings)
 
     @property
@@ -79,8 +81,7 @@ class Pipeline:
         return True
 
     # -- answering ------------------------------------------------------------------------
-    def chat(self, message: str, conversation_id: str | None = None,
-             history: list[Turn] | None = None) -> ChatResult:
+    def chat(self, message: str, conversation_id: str | None = None, history: list[Turn] | None = None) -> ChatResult:
         started = time.perf_counter()
         serving = self.serving  # one version answers the whole request
         if conversation_id is None:
@@ -108,10 +109,13 @@ class Pipeline:
         result.notice = serving.domains.emergency_notice(message)
         timings["total"] = _ms(started)
         result.timings_ms = timings
-        self.conversations.append(conversation_id, [
-            Turn("user", message, {"rewritten_query": rewritten, "topic": topic, "domain": result.domain}),
-            Turn("assistant", result.answer, {"refusal": result.refusal.reason if result.refusal else None}),
-        ])
+        self.conversations.append(
+            conversation_id,
+            [
+                Turn("user", message, {"rewritten_query": rewritten, "topic": topic, "domain": result.domain}),
+                Turn("assistant", result.answer, {"refusal": result.refusal.reason if result.refusal else None}),
+            ],
+        )
         return result
 
     def search(self, query: str, *, k: int | None = None, domain: str | None = None) -> list[ScoredChunk]:
@@ -126,12 +130,14 @@ class Pipeline:
     @staticmethod
     def _decide(serving: Serving, query: str, query_vector: np.ndarray, evidence: list[ScoredChunk]) -> ScopeDecision:
         scope = serving.scope
-        features = query_features(query, query_vector, evidence, serving.index.lexical, scope.example_vectors,
-                                  scope.example_labels)
+        features = query_features(
+            query, query_vector, evidence, serving.index.lexical, scope.example_vectors, scope.example_labels
+        )
         return scope.decide(features)
 
-    def _respond(self, serving: Serving, rewritten: str, evidence: list[ScoredChunk],
-                 decision: ScopeDecision) -> ChatResult:
+    def _respond(
+        self, serving: Serving, rewritten: str, evidence: list[ScoredChunk], decision: ScopeDecision
+    ) -> ChatResult:
         version = serving.index.version
         if not decision.in_scope or not evidence:
             return self._refusal("out_of_scope", _out_of_scope_message(serving.domains), None, rewritten, version)
@@ -149,8 +155,9 @@ class Pipeline:
             result.disclaimer = disclaimer
             return result
         answer, citations = self._cite(serving, draft)
-        return ChatResult("", answer, citations, None, domain, rewritten, disclaimer, None, version,
-                          generator=draft.generator)
+        return ChatResult(
+            "", answer, citations, None, domain, rewritten, disclaimer, None, version, generator=draft.generator
+        )
 
     def _cite(self, serving: Serving, draft: Draft) -> tuple[str, list[Citation]]:
         """Number the quoted sentences; keep only quotes found verbatim at their offsets."""
@@ -166,11 +173,19 @@ class Pipeline:
                 key = (record.doc_id, record.start)
                 if key not in numbers:
                     numbers[key] = len(citations) + 1
-                    citations.append(Citation(
-                        n=numbers[key], doc_id=record.doc_id, title=document.title,
-                        source=document.metadata.get("source"), section=" > ".join(chunk.section_path),
-                        quote=record.text, char_start=record.start, char_end=record.end, score=round(score, 4),
-                    ))
+                    citations.append(
+                        Citation(
+                            n=numbers[key],
+                            doc_id=record.doc_id,
+                            title=document.title,
+                            source=document.metadata.get("source"),
+                            section=" > ".join(chunk.section_path),
+                            quote=record.text,
+                            char_start=record.start,
+                            char_end=record.end,
+                            score=round(score, 4),
+                        )
+                    )
                 marks.append(f"[{numbers[key]}]")
             if marks:
                 parts.append(f"{sentence.text} {''.join(marks)}")
@@ -181,12 +196,14 @@ class Pipeline:
         return ChatResult("", message, [], Refusal(reason, message), domain, rewritten, None, None, version)  # type: ignore[arg-type]
 
 
-def build_pipeline(settings: Settings, *, embedder: Embedder | None = None,
-                   conversations: ConversationStore | None = None) -> Pipeline:
+def build_pipeline(
+    settings: Settings, *, embedder: Embedder | None = None, conversations: ConversationStore | None = None
+) -> Pipeline:
     """The one place where real components are wired together."""
     return Pipeline(
         settings=settings,
-        embedder=embedder or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size),
+        embedder=embedder
+        or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size),
         store=IndexStore(settings.index_dir),
         conversations=conversations or SQLiteConversationStore(settings.resolved_conversations_db),
     )

@@ -50,8 +50,15 @@ class HybridRetriever:
         self.index = index
         self.settings = settings
 
-    def retrieve(self, query: str, query_vector: np.ndarray, *, k: int | None = None,
-                 domain: str | None = None, rerank_pool: int = 20) -> list[ScoredChunk]:
+    def retrieve(
+        self,
+        query: str,
+        query_vector: np.ndarray,
+        *,
+        k: int | None = None,
+        domain: str | None = None,
+        rerank_pool: int = 20,
+    ) -> list[ScoredChunk]:
         s = self.settings
         k = k or s.k
         pool = s.candidate_pool

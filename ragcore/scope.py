@@ -51,8 +51,9 @@ class ScopeDecision:
     features: QueryFeatures
 
 
-def example_features(query_vector: np.ndarray, example_vectors: np.ndarray, labels: list[str],
-                     *, exclude: int | None = None) -> tuple[float, float]:
+def example_features(
+    query_vector: np.ndarray, example_vectors: np.ndarray, labels: list[str], *, exclude: int | None = None
+) -> tuple[float, float]:
     """``(nearest in-domain example similarity, nearest out-of-scope example similarity)``."""
     sims = example_vectors @ query_vector
     if exclude is not None:
@@ -74,17 +75,26 @@ class LogisticModel:
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def to_dict(self) -> dict:
-        return {"features": list(self.features), "coef": list(self.coef), "intercept": self.intercept,
-                "threshold": self.threshold}
+        return {
+            "features": list(self.features),
+            "coef": list(self.coef),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+        }
 
     @classmethod
     def from_dict(cls, raw: dict) -> LogisticModel:
-        return cls(tuple(raw["features"]), tuple(float(c) for c in raw["coef"]), float(raw["intercept"]),
-                   float(raw["threshold"]))
+        return cls(
+            tuple(raw["features"]),
+            tuple(float(c) for c in raw["coef"]),
+            float(raw["intercept"]),
+            float(raw["threshold"]),
+        )
 
 
-def fit_logistic(rows: list[QueryFeatures], positive: list[bool], names: tuple[str, ...], *,
-                 threshold: float = 0.5) -> LogisticModel:
+def fit_logistic(
+    rows: list[QueryFeatures], positive: list[bool], names: tuple[str, ...], *, threshold: float = 0.5
+) -> LogisticModel:
     from sklearn.linear_model import LogisticRegression
 
     x = np.array([r.values(names) for r in rows])
@@ -96,8 +106,9 @@ def fit_logistic(rows: list[QueryFeatures], positive: list[bool], names: tuple[s
 class ScopeGuard:
     """Applies the fitted scope and evidence models to one query."""
 
-    def __init__(self, scope: LogisticModel, evidence: LogisticModel, example_vectors: np.ndarray,
-                 example_labels: list[str]) -> None:
+    def __init__(
+        self, scope: LogisticModel, evidence: LogisticModel, example_vectors: np.ndarray, example_labels: list[str]
+    ) -> None:
         self.scope = scope
         self.evidence = evidence
         self.example_vectors = example_vectors
@@ -105,18 +116,31 @@ class ScopeGuard:
 
     @classmethod
     def from_params(cls, params: dict, example_vectors: np.ndarray) -> ScopeGuard:
-        return cls(LogisticModel.from_dict(params["scope"]), LogisticModel.from_dict(params["evidence"]),
-                   example_vectors, list(params["example_labels"]))
+        return cls(
+            LogisticModel.from_dict(params["scope"]),
+            LogisticModel.from_dict(params["evidence"]),
+            example_vectors,
+            list(params["example_labels"]),
+        )
 
     def decide(self, features: QueryFeatures) -> ScopeDecision:
         p_scope = self.scope.probability(features)
         p_evidence = self.evidence.probability(features)
-        return ScopeDecision(p_scope >= self.scope.threshold, p_scope,
-                             p_evidence >= self.evidence.threshold, p_evidence, features)
+        return ScopeDecision(
+            p_scope >= self.scope.threshold, p_scope, p_evidence >= self.evidence.threshold, p_evidence, features
+        )
 
 
-def query_features(query: str, query_vector: np.ndarray, evidence: list, lexical, example_vectors: np.ndarray,
-                   labels: list[str], *, exclude: int | None = None) -> QueryFeatures:
+def query_features(
+    query: str,
+    query_vector: np.ndarray,
+    evidence: list,
+    lexical,
+    example_vectors: np.ndarray,
+    labels: list[str],
+    *,
+    exclude: int | None = None,
+) -> QueryFeatures:
     """Features of one query from its retrieval results (``list[ScoredChunk]``) and the examples."""
     in_example, out_example = example_features(query_vector, example_vectors, labels, exclude=exclude)
     terms = lexical.terms(query)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -43,9 +44,7 @@ class Settings(BaseSettings):
 
     index_dir: Path = Field(PROJECT_ROOT / "var" / "index", description="Index store directory.")
     corpus_dir: Path = Field(PROJECT_ROOT / "corpus", description="Corpus root used by re-ingest.")
-    domains_file: Path | None = Field(
-        None, description="domains.yaml; defaults to <corpus_dir>/domains.yaml."
-    )
+    domains_file: Path | None = Field(None, description="domains.yaml; defaults to <corpus_dir>/domains.yaml.")
     conversations_db: Path | None = Field(
         None, description="SQLite file for conversations; defaults to <index_dir>/conversations.sqlite."
     )
@@ -56,11 +55,18 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(200, ge=32, le=256, description="Most word pieces in one chunk.")
     chunk_overlap_tokens: int = Field(40, ge=0, le=128, description="Word pieces shared by neighbouring chunks.")
     evidence_threshold: float = Field(
-        0.15, ge=0.0, le=1.0,
+        0.15,
+        ge=0.0,
+        le=1.0,
         description=(
             "Probability (from the evidence model fitted at ingest) below which an in-scope question is "
             "refused as insufficient_evidence. Lower answers more and refuses less; stored in the index version."
         ),
+    )
+    sentence_vectors: Literal["pooled", "separate"] = Field(
+        "pooled",
+        description="pooled: sentence vectors from the chunk's own forward pass (one model call per chunk); "
+        "separate: every sentence encoded on its own.",
     )
     keep_versions: int = Field(3, ge=1, le=100, description="Index versions kept after each ingest.")
     admin_api_key: str | None = Field(
@@ -69,8 +75,8 @@ class Settings(BaseSettings):
     reload_interval_s: float = Field(
         2.0, ge=0.0, description="How often the service checks CURRENT for a new version (0: never)."
     )
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Retrieval.")
-    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Extractive answers.")
+    retrieval: RetrievalSettings = Field(default_factory=lambda: RetrievalSettings(), description="Retrieval.")
+    answer: AnswerSettings = Field(default_factory=lambda: AnswerSettings(), description="Extractive answers.")
 
     @field_validator("chunk_overlap_tokens")
     @classmethod

@@ -81,8 +81,12 @@ def job_status(_: AdminDep, request: Request, job_id: str) -> JobPublic:
 def index_info(_: AdminDep, pipeline: PipelineDep) -> IndexPublic:
     store: IndexStore = pipeline.store
     manifest = {k: v for k, v in pipeline.serving.index.manifest.items() if k not in ("chunk_ids", "documents")}
-    return IndexPublic(live_version=store.current_version(), serving_version=pipeline.index_version,
-                       versions=store.versions(), manifest=manifest)
+    return IndexPublic(
+        live_version=store.current_version(),
+        serving_version=pipeline.index_version,
+        versions=store.versions(),
+        manifest=manifest,
+    )
 
 
 @router.post("/index/rollback", response_model=IndexPublic, responses=_ERRORS)

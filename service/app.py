@@ -16,8 +16,8 @@ from fastapi import FastAPI
 
 from ragcore.pipeline import Pipeline, build_pipeline
 from ragcore.settings import Settings
-from service.errors import ServiceUnavailable, install_error_handlers
 from service.admin import router as admin_router
+from service.errors import ServiceUnavailable, install_error_handlers
 from service.jobs import JobRunner
 from service.routes import router
 
@@ -51,7 +51,9 @@ def create_app(settings: Settings, *, pipeline_factory: Callable[[Settings], Pip
             holder.error = f"index failed to load: {exc}"
         finally:
             holder.ready.set()
-        while holder.pipeline is not None and settings.reload_interval_s > 0 and not stop.wait(settings.reload_interval_s):
+        while (
+            holder.pipeline is not None and settings.reload_interval_s > 0 and not stop.wait(settings.reload_interval_s)
+        ):
             try:
                 holder.pipeline.reload_if_changed()
             except Exception:

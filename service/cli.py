@@ -11,7 +11,9 @@ from ragcore.settings import Settings
 
 def register(commands: argparse._SubParsersAction) -> None:
     serve = commands.add_parser("serve", help="serve the HTTP API")
-    serve.add_argument("--index", type=Path, default=None, help="index directory (default: DOCENT_INDEX_DIR or var/index)")
+    serve.add_argument(
+        "--index", type=Path, default=None, help="index directory (default: DOCENT_INDEX_DIR or var/index)"
+    )
     serve.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     serve.set_defaults(handler=run_serve)

@@ -71,8 +71,12 @@ class JobRunner:
     def _run(self, job: Job, pipeline: Pipeline) -> None:
         settings = pipeline.settings
         try:
-            result = run_ingest(settings, settings.corpus_dir, embedder=pipeline.embedder,
-                                progress=lambda total, stage: _Progress(job, total, stage))
+            result = run_ingest(
+                settings,
+                settings.corpus_dir,
+                embedder=pipeline.embedder,
+                progress=lambda total, stage: _Progress(job, total, stage),
+            )
             job.result = result.to_dict()
             job.stage, job.status = "published", "succeeded"
             pipeline.reload_if_changed()

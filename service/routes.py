@@ -66,9 +66,18 @@ def search(body: SearchCreate, pipeline: PipelineDep) -> SearchPublic:
         query=body.query,
         index_version=pipeline.index_version,
         hits=[
-            SearchHit(rank=i + 1, chunk_id=h.record.chunk_id, doc_id=h.record.doc_id, title=h.record.title,
-                      domain=h.record.domain, section=" > ".join(h.record.section_path), text=h.record.text,
-                      char_start=h.record.start, char_end=h.record.end, score=round(h.score, 4))
+            SearchHit(
+                rank=i + 1,
+                chunk_id=h.record.chunk_id,
+                doc_id=h.record.doc_id,
+                title=h.record.title,
+                domain=h.record.domain,
+                section=" > ".join(h.record.section_path),
+                text=h.record.text,
+                char_start=h.record.start,
+                char_end=h.record.end,
+                score=round(h.score, 4),
+            )
             for i, h in enumerate(hits)
         ],
     )
@@ -80,9 +89,15 @@ def document(doc_id: Annotated[str, Path(max_length=512)], pipeline: PipelineDep
     serving = pipeline.serving
     doc = serving.index.catalog.document(doc_id)
     return DocumentPublic(
-        doc_id=doc.doc_id, title=doc.title, domain=doc.domain, text=doc.text, metadata=doc.metadata,
-        sections=[SectionPublic(heading=s.heading, path=list(s.path), char_start=s.start, char_end=s.end)
-                  for s in doc.sections],
+        doc_id=doc.doc_id,
+        title=doc.title,
+        domain=doc.domain,
+        text=doc.text,
+        metadata=doc.metadata,
+        sections=[
+            SectionPublic(heading=s.heading, path=list(s.path), char_start=s.start, char_end=s.end)
+            for s in doc.sections
+        ],
         index_version=serving.index.version,
     )
 
@@ -91,9 +106,8 @@ def document(doc_id: Annotated[str, Path(max_length=512)], pipeline: PipelineDep
 def domains(pipeline: PipelineDep) -> list[DomainPublic]:
     """The domains Docent covers, with example questions and disclaimers."""
     return [
-        DomainPublic(name=d.name, title=d.title, description=d.description, examples=list(d.examples),
-                     disclaimer=d.disclaimer)
+        DomainPublic(
+            name=d.name, title=d.title, description=d.description, examples=list(d.examples), disclaimer=d.disclaimer
+        )
         for d in pipeline.serving.domains.domains.values()
     ]
-
-

@@ -16,7 +16,10 @@ class ChatCreate(BaseModel):
 
     message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, description="The question (1-4,000 characters).")
     conversation_id: str | None = Field(
-        None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_-]+$",
         description="Continue this conversation; omit to start a new one.",
     )
 

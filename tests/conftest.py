@@ -76,5 +76,6 @@ def pipeline(bundled_index, embedder):
     from ragcore.pipeline import build_pipeline
     from ragcore.settings import Settings
 
-    return build_pipeline(Settings(index_dir=bundled_index), embedder=embedder,
-                          conversations=SQLiteConversationStore(":memory:"))
+    return build_pipeline(
+        Settings(index_dir=bundled_index), embedder=embedder, conversations=SQLiteConversationStore(":memory:")
+    )

@@ -13,8 +13,12 @@ import pytest
 from tests.conftest import CORPUS
 
 SMALL = [
-    "healthcare/asthma.md", "healthcare/influenza.md", "law/security-deposits.md",
-    "law/small-claims-court.md", "education/fafsa.md", "education/note-taking.md",
+    "healthcare/asthma.md",
+    "healthcare/influenza.md",
+    "law/security-deposits.md",
+    "law/small-claims-court.md",
+    "education/fafsa.md",
+    "education/note-taking.md",
 ]
 
 
@@ -46,7 +50,9 @@ def running_server(index_dir: Path, **env: str):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "docent", "serve", "--index", str(index_dir), "--port", str(port)],
-        env=os.environ | {"HF_HUB_OFFLINE": "1"} | env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=os.environ | {"HF_HUB_OFFLINE": "1"} | env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -26,8 +26,9 @@ def ingest_command(corpus, index):
 
 def kill_at(point, corpus, index):
     env = os.environ | {"DOCENT_INGEST_PAUSE_AT": point}
-    process = subprocess.Popen(ingest_command(corpus, index), env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        ingest_command(corpus, index), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     marker = index / f".paused-{point}"
     deadline = time.monotonic() + 180
     while not marker.exists():
@@ -44,14 +45,16 @@ def test_sigkill_leaves_the_live_version_answering_and_the_next_run_completes(po
     index = tmp_path / "index"
     live = ingest(small_corpus, index, embedder).version
     (small_corpus / "law/quiet-hours.md").write_text(
-        extra_document("Quiet hours", "Many cities set quiet hours between 10 p.m. and 7 a.m. for apartment buildings."))
+        extra_document("Quiet hours", "Many cities set quiet hours between 10 p.m. and 7 a.m. for apartment buildings.")
+    )
 
     kill_at(point, small_corpus, index)
 
     store = IndexStore(index)
     assert store.current_version() == live and store.versions() == [live]
-    pipeline = build_pipeline(Settings(index_dir=index), embedder=embedder,
-                              conversations=SQLiteConversationStore(":memory:"))
+    pipeline = build_pipeline(
+        Settings(index_dir=index), embedder=embedder, conversations=SQLiteConversationStore(":memory:")
+    )
     answer = pipeline.chat("How is asthma treated?")
     assert answer.index_version == live and answer.citations
 

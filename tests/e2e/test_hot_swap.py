@@ -30,7 +30,8 @@ def test_reindex_and_swap_under_load_fails_no_request(small_corpus, tmp_path, em
         for w in workers:
             w.start()
         (small_corpus / "law/quiet-hours.md").write_text(
-            extra_document("Quiet hours", "Many cities set quiet hours between 10 p.m. and 7 a.m. for apartments."))
+            extra_document("Quiet hours", "Many cities set quiet hours between 10 p.m. and 7 a.m. for apartments.")
+        )
         job = httpx.post(f"{base}/v1/admin/reindex", headers=ADMIN, timeout=10)
         assert job.status_code == 202
         conflict = httpx.post(f"{base}/v1/admin/reindex", headers=ADMIN, timeout=10)

@@ -18,11 +18,14 @@ def server(bundled_index):
         yield base
 
 
-@pytest.mark.parametrize("question, domain, expected_doc", [
-    ("How is asthma treated?", "healthcare", "healthcare/asthma.md"),
-    ("Can my landlord keep my security deposit for normal wear and tear?", "law", "law/security-deposits.md"),
-    ("Can my parents see my college grades under FERPA?", "education", "education/ferpa-student-records.md"),
-])
+@pytest.mark.parametrize(
+    "question, domain, expected_doc",
+    [
+        ("How is asthma treated?", "healthcare", "healthcare/asthma.md"),
+        ("Can my landlord keep my security deposit for normal wear and tear?", "law", "law/security-deposits.md"),
+        ("Can my parents see my college grades under FERPA?", "education", "education/ferpa-student-records.md"),
+    ],
+)
 def test_in_scope_answer_has_verifiable_citations(server, question, domain, expected_doc):
     result = httpx.post(f"{server}/v1/chat", json={"message": question}, timeout=30).json()
     assert result["refusal"] is None and result["domain"] == domain
@@ -40,10 +43,13 @@ def test_out_of_scope_is_refused_without_citations(server, question):
     assert result["refusal"]["reason"] == "out_of_scope" and result["citations"] == []
 
 
-@pytest.mark.parametrize("question", [
-    "What is the treatment for Fabry disease?",
-    "What is the dosage of warfarin after a heart valve replacement?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the treatment for Fabry disease?",
+        "What is the dosage of warfarin after a heart valve replacement?",
+    ],
+)
 def test_unanswered_in_scope_question_is_insufficient_evidence(server, question):
     result = httpx.post(f"{server}/v1/chat", json={"message": question}, timeout=30).json()
     assert result["refusal"]["reason"] == "insufficient_evidence" and result["citations"] == []
@@ -58,13 +64,21 @@ def test_bad_requests_get_json_errors_over_http(server):
 
 
 def test_serve_fails_fast_without_an_index(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "docent", "serve", "--index", str(tmp_path / "none")],
-                         capture_output=True, text=True, timeout=60)
+    run = subprocess.run(
+        [sys.executable, "-m", "docent", "serve", "--index", str(tmp_path / "none")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert run.returncode == 2 and "docent ingest" in run.stderr and "Traceback" not in run.stderr
 
 
 def test_ingest_of_an_empty_folder_explains_what_it_expected(tmp_path):
     (tmp_path / "empty").mkdir()
-    run = subprocess.run([sys.executable, "-m", "docent", "ingest", str(tmp_path / "empty"), "--index",
-                          str(tmp_path / "idx")], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "docent", "ingest", str(tmp_path / "empty"), "--index", str(tmp_path / "idx")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2 and "<root>/<domain>/" in run.stderr and "Traceback" not in run.stderr

@@ -6,8 +6,9 @@ import sys
 
 
 def docent(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "docent", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "docent", *map(str, args)], capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_strict_ingest_fails_on_skipped_files_but_still_publishes_the_rest(small_corpus, tmp_path):

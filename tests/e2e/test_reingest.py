@@ -37,16 +37,21 @@ def test_edit_delete_add_change_exactly_those_documents(small_corpus, tmp_path, 
     edited = small_corpus / "education/note-taking.md"
     edited.write_text(edited.read_text() + "\nThe zebra-stripe method colours each lecture topic differently.\n")
     (small_corpus / "law/quiet-hours.md").write_text(
-        extra_document("Quiet hours", "Many cities set quiet hours between 10 p.m. and 7 a.m. for apartment buildings."))
+        extra_document("Quiet hours", "Many cities set quiet hours between 10 p.m. and 7 a.m. for apartment buildings.")
+    )
 
     plan = ingest(small_corpus, index, embedder, dry_run=True).plan
     assert (plan.added, plan.updated, plan.removed) == (
-        ["law/quiet-hours.md"], ["education/note-taking.md"], ["law/small-claims-court.md"])
+        ["law/quiet-hours.md"],
+        ["education/note-taking.md"],
+        ["law/small-claims-court.md"],
+    )
     result = ingest(small_corpus, index, embedder)
     assert 0 < result.embedded < 40  # only the new and changed texts (and no example questions) are embedded
 
-    pipeline = build_pipeline(Settings(index_dir=index), embedder=embedder,
-                              conversations=SQLiteConversationStore(":memory:"))
+    pipeline = build_pipeline(
+        Settings(index_dir=index), embedder=embedder, conversations=SQLiteConversationStore(":memory:")
+    )
     hits = pipeline.search(f"how do I sue in {deleted_phrase}", k=10)
     assert all(h.record.doc_id != "law/small-claims-court.md" for h in hits)
     assert pipeline.search("zebra-stripe method lecture topics", k=1)[0].record.doc_id == "education/note-taking.md"
@@ -66,8 +71,9 @@ def test_loading_an_index_built_with_another_model_names_both_sides(small_corpus
     index = tmp_path / "index"
     ingest(small_corpus, index, embedder)
     with pytest.raises(IndexMismatch) as raised:
-        build_pipeline(Settings(index_dir=index), embedder=HashingEmbedder(),
-                       conversations=SQLiteConversationStore(":memory:"))
+        build_pipeline(
+            Settings(index_dir=index), embedder=HashingEmbedder(), conversations=SQLiteConversationStore(":memory:")
+        )
     assert embedder.model_id in str(raised.value) and HashingEmbedder.model_id in str(raised.value)
 
 

@@ -9,22 +9,27 @@ def assert_error(response, status):
     assert set(body["error"]) == {"code", "message"} and body["error"]["message"]
 
 
-@pytest.mark.parametrize("payload", [
-    {"message": ""},
-    {"message": "   \n\t "},
-    {"message": "x" * 4001},
-    {},
-    {"message": 42},
-    {"message": "hi", "unexpected": True},
-    {"message": "How is asthma treated?", "conversation_id": "../../etc"},
-    ["not", "an", "object"],
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"message": ""},
+        {"message": "   \n\t "},
+        {"message": "x" * 4001},
+        {},
+        {"message": 42},
+        {"message": "hi", "unexpected": True},
+        {"message": "How is asthma treated?", "conversation_id": "../../etc"},
+        ["not", "an", "object"],
+    ],
+)
 def test_invalid_chat_bodies_are_rejected_with_422(client, payload):
     assert_error(client.post("/v1/chat", json=payload), 422)
 
 
 def test_malformed_json_is_rejected(client):
-    response = client.post("/v1/chat", content=b'{"message": "unterminated', headers={"content-type": "application/json"})
+    response = client.post(
+        "/v1/chat", content=b'{"message": "unterminated', headers={"content-type": "application/json"}
+    )
     assert_error(response, 422)
 
 

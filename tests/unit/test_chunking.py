@@ -4,7 +4,9 @@ from ragcore.sections import markdown_sections
 
 TEXT = normalise_text(
     "# Asthma\n\nAsthma is a long-term disease of the airways.\n\n"
-    "## Symptoms\n\n" + " ".join(f"Symptom sentence number {i} describes wheezing and coughing." for i in range(40)) + "\n\n"
+    "## Symptoms\n\n"
+    + " ".join(f"Symptom sentence number {i} describes wheezing and coughing." for i in range(40))
+    + "\n\n"
     "## Treatment\n\n### Inhalers\n\nInhaled steroids reduce swelling. Rescue inhalers act fast.\n"
 )
 
@@ -42,3 +44,27 @@ def test_chunk_ids_depend_on_content_and_position_only():
     b = Chunker(lambda s: len(s.split()), max_tokens=60, overlap_tokens=10).split(make_document())
     assert [c.chunk_id for c in a] == [c.chunk_id for c in b]
     assert len({c.chunk_id for c in a}) == len(a)
+
+
+def test_legal_numbering_opens_sections_in_plain_text(tmp_path):
+    from ingest.loaders import load_corpus
+
+    statute = (
+        "§ 164.502 Uses and disclosures of protected health information. General rules.\n\n"
+        "(a) Standard. A covered entity may not use or disclose protected health information except as permitted.\n\n"
+        "(1) Covered entities may disclose it to the individual.\n\n"
+        "(b) Standard: Minimum necessary. A covered entity must limit the information to the minimum necessary.\n"
+    )
+    (tmp_path / "law").mkdir()
+    (tmp_path / "law" / "164.502.txt").write_text(statute)
+    (doc,) = load_corpus(tmp_path).documents
+    paths = [s.path for s in doc.sections]
+    assert paths == [
+        ("§ 164.502 Uses and disclosures of protected health information",),
+        ("§ 164.502 Uses and disclosures of protected health information", "(a) Standard"),
+        ("§ 164.502 Uses and disclosures of protected health information", "(b) Standard: Minimum necessary"),
+    ]
+    chunks = Chunker(lambda s: len(s.split()), max_tokens=40, overlap_tokens=5).split(doc)
+    minimum = [c for c in chunks if "minimum necessary" in c.text]
+    assert minimum and minimum[0].section_path[-1] == "(b) Standard: Minimum necessary"
+    assert all(doc.text[c.start : c.end] == c.text for c in chunks)

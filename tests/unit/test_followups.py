@@ -3,18 +3,30 @@ import pytest
 from ragcore.followups import is_context_dependent, rewrite_query, topic_of
 
 
-@pytest.mark.parametrize("question", [
-    "How is it treated?", "What are its symptoms?", "Can it be prevented?", "And for children?",
-    "What about the side effects?", "Does it apply to private schools too?", "so who do i ask then?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How is it treated?",
+        "What are its symptoms?",
+        "Can it be prevented?",
+        "And for children?",
+        "What about the side effects?",
+        "Does it apply to private schools too?",
+        "so who do i ask then?",
+    ],
+)
 def test_context_dependent_questions(question):
     assert is_context_dependent(question)
 
 
-@pytest.mark.parametrize("question", [
-    "What are the symptoms of type 2 diabetes?", "How do I file a complaint about my landlord?",
-    "what's a good pizza dough recipe for a thin crust?",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What are the symptoms of type 2 diabetes?",
+        "How do I file a complaint about my landlord?",
+        "what's a good pizza dough recipe for a thin crust?",
+    ],
+)
 def test_standalone_questions(question):
     assert not is_context_dependent(question)
 

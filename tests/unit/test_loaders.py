@@ -23,9 +23,11 @@ def test_markdown_front_matter_sets_title_domain_and_metadata(tmp_path):
 
 
 def test_html_keeps_main_text_and_headings_without_scripts_or_navigation(tmp_path):
-    html = ("<html><head><title>Leave</title><script>var x = 'tracking';</script></head><body>"
-            "<nav>Home | About</nav><main><h1>Family leave</h1><h2>Who qualifies</h2>"
-            "<p>Eligible employees get up to 12 weeks of leave.</p></main><footer>Copyright</footer></body></html>")
+    html = (
+        "<html><head><title>Leave</title><script>var x = 'tracking';</script></head><body>"
+        "<nav>Home | About</nav><main><h1>Family leave</h1><h2>Who qualifies</h2>"
+        "<p>Eligible employees get up to 12 weeks of leave.</p></main><footer>Copyright</footer></body></html>"
+    )
     write(tmp_path, "law/leave.html", html)
     (doc,) = load_corpus(tmp_path).documents
     assert "12 weeks" in doc.text and "tracking" not in doc.text and "Home | About" not in doc.text

@@ -15,7 +15,10 @@ def test_sentences_keep_abbreviations_and_citations_whole():
 
 
 def test_headings_are_not_sentences_and_list_markers_are_stripped():
-    text = "# Title here\n\n## Treatment options\n\n- Inhaled steroids reduce swelling in the airways.\n1. Rescue inhalers relax the airway muscles quickly.\n"
+    text = (
+        "# Title here\n\n## Treatment options\n\n- Inhaled steroids reduce swelling in the airways.\n"
+        "1. Rescue inhalers relax the airway muscles quickly.\n"
+    )
     assert texts(text) == [
         "Inhaled steroids reduce swelling in the airways.",
         "Rescue inhalers relax the airway muscles quickly.",
@@ -23,7 +26,10 @@ def test_headings_are_not_sentences_and_list_markers_are_stripped():
 
 
 def test_every_span_indexes_the_original_text():
-    text = "First paragraph sentence one is here. Sentence two follows it!\n\nAnother paragraph asks a question? Yes it does.\n"
+    text = (
+        "First paragraph sentence one is here. Sentence two follows it!\n\n"
+        "Another paragraph asks a question? Yes it does.\n"
+    )
     for span in split_sentences(text):
         assert text[span.start : span.end].strip() == text[span.start : span.end]
         assert span.start < span.end

@@ -1,0 +1,104 @@
+"""Chunk and sentence vectors for a new version.
+
+With an embedder that can pool spans (the real model), each chunk is encoded once and every
+sentence inside it takes the mean of its contextual token vectors from that same pass, so
+sentence vectors cost no extra model call; a sentence that lies in no chunk (or was truncated
+away) is encoded on its own. ``mode="separate"`` encodes every sentence on its own instead.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+from collections.abc import Callable
+
+import numpy as np
+
+from ragcore.chunking import Chunk
+from ragcore.documents import Span
+from ragcore.embedding import SpanEmbedder
+from ragcore.embedding_cache import CachingEmbedder
+
+log = logging.getLogger(__name__)
+ProgressFactory = Callable[[int, str], object]
+_BATCH = 256
+
+
+def embed_version(
+    cache: CachingEmbedder,
+    chunks: list[Chunk],
+    titles: dict[str, str],
+    sentences: list[tuple[str, Span]],
+    texts: dict[str, str],
+    *,
+    mode: str,
+    progress: ProgressFactory | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(chunk vectors, sentence vectors)`` in the order of ``chunks`` and ``sentences``."""
+    chunk_texts = [c.embedding_text(titles[c.doc_id]) for c in chunks]
+    sentence_vectors = np.full((len(sentences), cache.dim), np.nan, dtype=np.float32)
+    if mode == "pooled" and isinstance(cache.inner, SpanEmbedder):
+        members = _sentences_per_chunk(chunks, sentences)
+        spans = [[_relative(chunk_texts[i], c, sentences[j][1]) for j in members[i]] for i, c in enumerate(chunks)]
+        bar = _bar(progress, len(chunks), "embedding chunks")
+        parts = []
+        for b in range(0, len(chunks), _BATCH):
+            vectors, span_vectors = cache.embed_with_spans(chunk_texts[b : b + _BATCH], spans[b : b + _BATCH])
+            parts.append(vectors)
+            for i, pooled in enumerate(span_vectors, start=b):
+                for j, vector in zip(members[i], pooled):
+                    if vector is not None and np.isnan(sentence_vectors[j, 0]):
+                        sentence_vectors[j] = vector
+            _advance(bar, min(_BATCH, len(chunks) - b))
+        _close(bar)
+        chunk_vectors = np.vstack(parts) if parts else np.zeros((0, cache.dim), np.float32)
+    else:
+        chunk_vectors = _embed_texts(cache, chunk_texts, progress, "chunks")
+    missing = [j for j in range(len(sentences)) if np.isnan(sentence_vectors[j, 0])]
+    if missing:
+        alone = [texts[sentences[j][0]][sentences[j][1].start : sentences[j][1].end] for j in missing]
+        sentence_vectors[missing] = _embed_texts(cache, alone, progress, "sentences")
+    log.info("embedded %d chunks and %d sentences (%d encoded on their own)", len(chunks), len(sentences), len(missing))
+    return chunk_vectors, sentence_vectors
+
+
+def _sentences_per_chunk(chunks: list[Chunk], sentences: list[tuple[str, Span]]) -> list[list[int]]:
+    by_doc: dict[str, list[tuple[int, int, int]]] = {}
+    for j, (doc_id, span) in enumerate(sentences):
+        by_doc.setdefault(doc_id, []).append((span.start, span.end, j))
+    starts = {doc_id: [s for s, _, _ in rows] for doc_id, rows in by_doc.items()}
+    members = []
+    for chunk in chunks:
+        rows = by_doc.get(chunk.doc_id, [])
+        first = bisect.bisect_left(starts.get(chunk.doc_id, []), chunk.start)
+        members.append([j for s, e, j in rows[first:] if s < chunk.end and e <= chunk.end])
+    return members
+
+
+def _relative(embedding_text: str, chunk: Chunk, span: Span) -> tuple[int, int]:
+    prefix = len(embedding_text) - len(chunk.text)
+    return prefix + span.start - chunk.start, prefix + span.end - chunk.start
+
+
+def _embed_texts(cache: CachingEmbedder, texts: list[str], progress: ProgressFactory | None, what: str) -> np.ndarray:
+    bar = _bar(progress, len(texts), f"embedding {what}")
+    parts = []
+    for b in range(0, len(texts), _BATCH):
+        parts.append(cache.embed_documents(texts[b : b + _BATCH]))
+        _advance(bar, min(_BATCH, len(texts) - b))
+    _close(bar)
+    return np.vstack(parts) if parts else np.zeros((0, cache.dim), dtype=np.float32)
+
+
+def _bar(progress: ProgressFactory | None, total: int, description: str) -> object | None:
+    return progress(total, description) if progress and total else None
+
+
+def _advance(bar: object | None, n: int) -> None:
+    if bar is not None:
+        bar.update(n)  # type: ignore[attr-defined]
+
+
+def _close(bar: object | None) -> None:
+    if bar is not None:
+        bar.close()  # type: ignore[attr-defined]
