@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from pathlib import Path
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -15,8 +17,39 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--out", default=None, help="write items.jsonl and metrics.json here")
     run.set_defaults(handler=_run)
 
+    beir = sub.add_parser("beir", help="retrieval quality (nDCG@10, recall, MRR) on a BEIR folder")
+    beir.add_argument("folder", type=Path, help="BEIR folder: corpus.jsonl, queries.jsonl, qrels/<split>.tsv")
+    beir.add_argument("--split", default="test", choices=["test", "train", "dev"], help="qrels split")
+    beir.add_argument(
+        "--work", type=Path, default=None, help="where the index and its cache live (default var/beir/<name>)"
+    )
+    beir.add_argument(
+        "--configs",
+        default="fused+rerank",
+        help="comma-separated: dense,bm25,fused,fused+rerank (default: the production default)",
+    )
+    beir.add_argument("--out", type=Path, default=None, help="also write the JSON here")
+    beir.set_defaults(handler=_beir)
+
 
 def _run(args: argparse.Namespace) -> int:
     from evals.runner import run_command
 
     return run_command(args)
+
+
+def _beir(args: argparse.Namespace) -> int:
+    from evals.beir import CONFIGS, evaluate_beir
+
+    configs = [c.strip() for c in args.configs.split(",") if c.strip()]
+    unknown = set(configs) - set(CONFIGS)
+    if unknown:
+        raise SystemExit(f"docent: error: unknown config(s) {sorted(unknown)}; choose from {sorted(CONFIGS)}")
+    work = args.work or Path("var") / "beir" / args.folder.resolve().name
+    result = evaluate_beir(args.folder, split=args.split, work=work, configs=configs)
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text)
+    return 0

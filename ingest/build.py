@@ -24,7 +24,7 @@ from ingest.plan import IngestPlan, plan_ingest
 from ingest.scope_fit import SCOPE_VERSION, fit_scope_for_version
 from ingest.vectors import embed_version
 from ragcore.bm25_index import BM25Index
-from ragcore.catalog import write_catalog
+from ragcore.catalog import Catalog, write_catalog
 from ragcore.chunking import Chunk, Chunker
 from ragcore.documents import Document, Span, text_hash
 from ragcore.embedding import Embedder
@@ -139,8 +139,7 @@ def _build_and_publish(
     started: float,
 ) -> str:
     titles = {d.doc_id: d.title for d in documents}
-    chunks = [c for d in documents for c in chunker.split(d)]
-    sentences = [(d.doc_id, s) for d in documents for s in split_sentences(d.text)]
+    chunks, sentences = _segment(store, documents, chunker, set(result.plan.unchanged))
     texts = {d.doc_id: d.text for d in documents}
     _pause_point("embedding", store)
     chunk_vectors, sentence_vectors = embed_version(
@@ -174,6 +173,26 @@ def _build_and_publish(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _segment(
+    store: IndexStore, documents: list[Document], chunker: Chunker, unchanged: set[str]
+) -> tuple[list[Chunk], list[tuple[str, Span]]]:
+    """Chunks and sentence spans; unchanged documents reuse the live version's (same chunker)."""
+    live = store.current_version()
+    previous = None
+    if live and unchanged and store.manifest(live).get("chunker") == chunker.params:
+        previous = Catalog(store.versions_dir / live / "catalog.sqlite")
+    chunks: list[Chunk] = []
+    sentences: list[tuple[str, Span]] = []
+    for doc in documents:
+        if previous is not None and doc.doc_id in unchanged:
+            chunks += previous.chunks_of(doc.doc_id)
+            sentences += [(doc.doc_id, span) for span in previous.sentence_spans_of(doc.doc_id)]
+        else:
+            chunks += chunker.split(doc)
+            sentences += [(doc.doc_id, span) for span in split_sentences(doc.text)]
+    return chunks, sentences
 
 
 def _write_files(

@@ -106,6 +106,9 @@ class Catalog:
                 "SELECT chunk_id, doc_id, start, end, section FROM chunks ORDER BY row"
             )
         ]
+        self._rows_by_doc: dict[str, list[int]] = {}
+        for row, chunk in enumerate(self._chunks):
+            self._rows_by_doc.setdefault(chunk[1], []).append(row)
 
     def _db(self) -> sqlite3.Connection:
         db = getattr(self._local, "db", None)
@@ -142,6 +145,18 @@ class Catalog:
 
     def document_hashes(self) -> dict[str, str]:
         return dict(self._db().execute("SELECT doc_id, content_hash FROM documents"))
+
+    def chunks_of(self, doc_id: str) -> list[Chunk]:
+        """A document's chunks as they were built (for reuse when the document is unchanged)."""
+        text = self._docs[doc_id][2]
+        rows = (self._chunks[r] for r in self._rows_by_doc.get(doc_id, []))
+        return [
+            Chunk(chunk_id, doc_id, start, end, text[start:end], section) for chunk_id, _, start, end, section in rows
+        ]
+
+    def sentence_spans_of(self, doc_id: str) -> list[Span]:
+        rows = self._db().execute("SELECT start, end FROM sentences WHERE doc_id = ? ORDER BY start", (doc_id,))
+        return [Span(start, end) for start, end in rows]
 
     def sentences_in(self, chunk: ChunkRecord) -> list[SentenceRecord]:
         """Sentences that lie wholly inside ``chunk``."""

@@ -57,35 +57,51 @@ class HybridRetriever:
         *,
         k: int | None = None,
         domain: str | None = None,
-        rerank_pool: int = 20,
+        rerank_pool: int | None = None,
     ) -> list[ScoredChunk]:
         s = self.settings
         k = k or s.k
-        pool = s.candidate_pool
-        _, dense_rows = self.index.vectors.search(query_vector, pool)
-        dense_ranking = [int(r) for r in dense_rows[0] if r >= 0]
-        _, lexical_rows = self.index.lexical.search(query, pool)
-        lexical_ranking = [int(r) for r in lexical_rows]
-        if domain:
-            domains = self.index.chunk_domains
-            dense_ranking = [r for r in dense_ranking if domains[r] == domain]
-            lexical_ranking = [r for r in lexical_ranking if domains[r] == domain]
-        fused = fuse_ranks([dense_ranking, lexical_ranking], [s.dense_weight, s.lexical_weight], s.rrf_k)
-        top = sorted(fused, key=fused.__getitem__, reverse=True)[:rerank_pool]
+        rankings, weights = self._rankings(query, query_vector, domain)
+        fused = fuse_ranks(rankings, weights, s.rrf_k)
+        top = sorted(fused, key=fused.__getitem__, reverse=True)[: max(k, rerank_pool or s.rerank_pool)]
         if not top:
             return []
         best_fused = fused[top[0]]
-        lexical_rank = {row: i + 1 for i, row in enumerate(lexical_ranking)}
+        lexical_rank = {row: i + 1 for i, row in enumerate(rankings[-1])} if s.mode != "dense" else {}
         dense_sims = self.index.chunk_vectors[top] @ query_vector
         scored = []
         for row, dense in zip(top, dense_sims):
             record = self.index.catalog.chunk(row)
             sentences = self._score_sentences(record, query_vector)
             best = max((x.similarity for x in sentences), default=float(dense))
-            score = rerank_score(fused[row] / best_fused, float(dense), best, s.rerank_sentence_weight)
+            score = (
+                rerank_score(fused[row] / best_fused, float(dense), best, s.rerank_sentence_weight)
+                if s.rerank
+                else fused[row] / best_fused
+            )
             scored.append(ScoredChunk(record, score, float(dense), lexical_rank.get(row), best, sentences))
         scored.sort(key=lambda c: c.score, reverse=True)
         return _drop_overlaps(scored)[:k]
+
+    def _rankings(
+        self, query: str, query_vector: np.ndarray, domain: str | None
+    ) -> tuple[list[list[int]], list[float]]:
+        """The dense and/or BM25 rankings (rows, best first) that fusion combines."""
+        s = self.settings
+        rankings: list[list[int]] = []
+        weights: list[float] = []
+        if s.mode in ("hybrid", "dense"):
+            _, rows = self.index.vectors.search(query_vector, s.candidate_pool)
+            rankings.append([int(r) for r in rows[0] if r >= 0])
+            weights.append(s.dense_weight)
+        if s.mode in ("hybrid", "lexical"):
+            _, rows = self.index.lexical.search(query, s.candidate_pool)
+            rankings.append([int(r) for r in rows])
+            weights.append(s.lexical_weight)
+        if domain:
+            domains = self.index.chunk_domains
+            rankings = [[r for r in ranking if domains[r] == domain] for ranking in rankings]
+        return rankings, weights
 
     def _score_sentences(self, record: ChunkRecord, query_vector: np.ndarray) -> list[ScoredSentence]:
         sentences = self.index.catalog.sentences_in(record)

@@ -18,6 +18,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 class RetrievalSettings(BaseSettings):
     """How candidates are found and ranked."""
 
+    mode: Literal["hybrid", "dense", "lexical"] = Field("hybrid", description="Which retrievers to use.")
+    rerank: bool = Field(True, description="Rerank fused candidates by chunk and best-sentence similarity.")
+    rerank_pool: int = Field(20, ge=1, le=1000, description="Fused candidates that are reranked.")
     k: int = Field(5, ge=1, le=50, description="Chunks returned after reranking.")
     candidate_pool: int = Field(50, ge=5, le=1000, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")

@@ -1,0 +1,85 @@
+"""Ingest throughput against the model's own limit, and the cost of re-ingesting an unchanged corpus.
+
+Both figures are ratios from one run on one machine:
+- ``ingest_vs_encode``: Docent's whole ingest (load, chunk, embed, BM25, catalog, scope fit,
+  publish) in chunks/s, divided by raw ``SentenceTransformer.encode`` on the same chunk texts.
+- ``reingest_fraction``: ``docent ingest`` run again on the unchanged corpus (it loads and hashes
+  every file, finds the live version current and stops) as a fraction of the full ingest time;
+  ``forced_rebuild_fraction``: the same with ``--force`` (a whole new version, every vector from
+  the cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from bench.common import PROJECT, SHARED_DATA, sample_corpus, synthetic_corpus, write_result
+
+
+def run(every: int = 10, synthetic_docs: int = 300) -> dict:
+    from ingest.loaders import load_corpus
+    from ingest.runner import run_ingest
+    from ragcore.chunking import Chunker
+    from ragcore.embedding import SentenceTransformerEmbedder
+    from ragcore.settings import Settings
+
+    embedder = SentenceTransformerEmbedder()
+    with tempfile.TemporaryDirectory() as tmp:
+        corpus = Path(tmp) / "corpus"
+        if (SHARED_DATA / "corpus").is_dir():
+            documents, source = (
+                sample_corpus(SHARED_DATA / "corpus", corpus, every=every),
+                f"shared/data/corpus every {every}th",
+            )
+        else:
+            documents, source = synthetic_corpus(corpus, documents=synthetic_docs), "synthetic"
+        settings = Settings(index_dir=Path(tmp) / "index", corpus_dir=PROJECT / "corpus")
+        chunker = Chunker(
+            embedder.count_tokens, max_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap_tokens
+        )
+        loaded = load_corpus(corpus).documents
+        titles = {d.doc_id: d.title for d in loaded}
+        texts = [c.embedding_text(titles[c.doc_id]) for d in loaded for c in chunker.split(d)]
+
+        started = time.perf_counter()
+        embedder.embed_documents(texts)
+        encode_seconds = time.perf_counter() - started
+
+        full = run_ingest(settings, corpus, embedder=embedder)
+        again = run_ingest(settings, corpus, embedder=embedder)
+        forced = run_ingest(settings, corpus, embedder=embedder, force=True)
+    encode_rate = len(texts) / encode_seconds
+    ingest_rate = full.chunks / full.seconds
+    return {
+        "source": source,
+        "documents": documents,
+        "chunks": full.chunks,
+        "sentences": full.sentences,
+        "encode_seconds": round(encode_seconds, 2),
+        "encode_chunks_per_s": round(encode_rate, 2),
+        "ingest_seconds": round(full.seconds, 2),
+        "ingest_chunks_per_s": round(ingest_rate, 2),
+        "ingest_vs_encode": round(ingest_rate / encode_rate, 3),
+        "target_ingest_vs_encode": 0.95,
+        "reingest_seconds": round(again.seconds, 2),
+        "reingest_up_to_date": again.up_to_date,
+        "reingest_fraction": round(again.seconds / full.seconds, 3),
+        "target_reingest_fraction": 0.05,
+        "forced_rebuild_seconds": round(forced.seconds, 2),
+        "forced_rebuild_embedded": forced.embedded,
+        "forced_rebuild_fraction": round(forced.seconds / full.seconds, 3),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--every", type=int, default=10, help="take every N-th shared document (default 10)")
+    args = parser.parse_args(argv)
+    print(write_result("ingest", run(every=args.every)).read_text())
+
+
+if __name__ == "__main__":
+    main()
