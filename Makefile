@@ -23,6 +23,10 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed ## create the virtual environment and install Docent
 
+CHROMIUM := /usr/bin/chromium
+$(CHROMIUM): ## Debian's Chromium for the browser tests (never a downloaded browser build)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
 index: setup ## ingest the bundled corpus into var/index (no-op when current)
 	$(BIN)/docent ingest $(CORPUS) --index $(INDEX)
 
@@ -32,11 +36,12 @@ run: index ## set up, ingest and serve on http://$(HOST):$(PORT)
 serve: setup
 	$(BIN)/docent serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: setup ## the whole default test suite (what CI runs)
+test: setup $(CHROMIUM) ## the whole default test suite (what CI runs)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
-eval: index ## score the bundled corpus on the development set
-	$(BIN)/docent eval run --dataset evals/datasets/dev.jsonl --index $(INDEX) --out var/eval
+eval: index ## score the bundled corpus on the development set; fails when a release gate is missed
+	$(BIN)/docent eval run --dataset evals/datasets/dev.jsonl --index $(INDEX) --out var/eval \
+		--thresholds evals/thresholds.toml
 
 bench: setup ## benchmarks; results in bench/results/
 	$(BIN)/python -m bench.run

@@ -11,10 +11,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("eval", help="evaluate the pipeline on evaluation sets")
     sub = parser.add_subparsers(dest="eval_command", required=True, metavar="EVAL_COMMAND")
     run = sub.add_parser("run", help="run evaluation sets through the pipeline and score them")
-    run.add_argument("--dataset", action="append", required=True, help="JSON Lines evaluation set (repeatable)")
-    run.add_argument("--index", default=None, help="index directory")
+    run.add_argument("--dataset", action="append", required=True, type=Path, help="JSON Lines set (repeatable)")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument("--index", type=Path, default=None, help="run in-process on this index (default var/index)")
+    where.add_argument("--target", default=None, help="run over HTTP against this server, e.g. http://127.0.0.1:8000")
+    run.add_argument("--api-key", default=None, help="bearer key for --target")
+    run.add_argument("--out", type=Path, default=Path("var/eval"), help="output folder (default var/eval)")
+    run.add_argument("--thresholds", type=Path, default=None, help="TOML release gates; exit 1 when one is missed")
     run.add_argument("--limit", type=int, default=None, help="first N items of each dataset")
-    run.add_argument("--out", default=None, help="write items.jsonl and metrics.json here")
     run.set_defaults(handler=_run)
 
     beir = sub.add_parser("beir", help="retrieval quality (nDCG@10, recall, MRR) on a BEIR folder")
@@ -33,9 +37,9 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from evals.runner import run_command
+    from evals.run_command import run_evaluation
 
-    return run_command(args)
+    return run_evaluation(args)
 
 
 def _beir(args: argparse.Namespace) -> int:

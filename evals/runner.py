@@ -1,38 +1,40 @@
-"""Run evaluation items through the pipeline in-process and score them.
+"""Run evaluation items against a target and score them.
 
-History is replayed as real turns of one conversation, so follow-ups are resolved exactly as
-they would be for a user.
+An item's ``history`` is replayed as real turns of one conversation (its user turns are sent
+first), so follow-ups are resolved exactly as they are for a user.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import time
-from pathlib import Path
 
-from evals.datasets import EvalItem, load_dataset
-from evals.metrics import item_scores, summarise
-from ragcore.conversations import Turn
-from ragcore.pipeline import Pipeline, build_pipeline
-from ragcore.settings import Settings
+import numpy as np
+
+from evals.datasets import EvalItem
+from evals.metrics import item_scores
+from evals.targets import ChatTarget
 
 
-def run_items(pipeline: Pipeline, items: list[EvalItem], *, progress: bool = False) -> list[dict]:
+def run_items(target: ChatTarget, items: list[EvalItem], *, embedder=None, progress: bool = False) -> list[dict]:  # type: ignore[no-untyped-def]
+    """One row per item: what was asked and answered, and its scores."""
     from tqdm import tqdm
 
     rows = []
     for item in tqdm(items, disable=not progress, desc="evaluating", unit="item"):
-        history = [Turn(h["role"], h["content"]) for h in item.history]
+        conversation_id = None
+        for turn in item.history:
+            if turn.get("role") == "user":
+                conversation_id = target.chat(turn["content"], conversation_id)["conversation_id"]
         started = time.perf_counter()
-        result = pipeline.chat(item.question, history=history).to_dict()
+        result = target.chat(item.question, conversation_id)
         latency = (time.perf_counter() - started) * 1000
-        document_texts = {
-            c["doc_id"]: pipeline.serving.index.catalog.document(c["doc_id"]).text for c in result["citations"]
-        }
+        retrieved = target.search(result["rewritten_query"], 10) if item.gold_sources else []
+        texts = {c["doc_id"]: target.document_text(c["doc_id"]) for c in result["citations"]}
+        similarity = _similarity(embedder, result, item)
         rows.append(
             {
                 "id": item.id,
+                "dataset": item.extra.get("_dataset"),
                 "question": item.question,
                 "domain": item.domain,
                 "kind": item.extra.get("kind"),
@@ -46,30 +48,17 @@ def run_items(pipeline: Pipeline, items: list[EvalItem], *, progress: bool = Fal
                 "citations": result["citations"],
                 "refusal": result["refusal"],
                 "answer_domain": result["domain"],
+                "retrieved": retrieved,
                 "latency_ms": round(latency, 2),
-                "scores": item_scores(item, result, document_texts),
+                "timings_ms": result.get("timings_ms", {}),
+                "scores": item_scores(item, result, texts, retrieved, similarity),
             }
         )
     return rows
 
 
-def run_command(args: argparse.Namespace) -> int:
-    settings = Settings(**({"index_dir": args.index} if args.index else {}))
-    pipeline = build_pipeline(settings)
-    report: dict[str, dict] = {}
-    all_rows = []
-    for path in args.dataset:
-        items = load_dataset(Path(path))[: args.limit]
-        rows = run_items(pipeline, items, progress=True)
-        report[Path(path).stem] = summarise(rows)
-        all_rows += rows
-    report["overall"] = summarise(all_rows)
-    print(json.dumps(report, indent=2))
-    if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "metrics.json").write_text(json.dumps(report, indent=2))
-        with open(out / "items.jsonl", "w", encoding="utf-8") as fh:
-            for row in all_rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return 0
+def _similarity(embedder, result: dict, item: EvalItem) -> float | None:  # type: ignore[no-untyped-def]
+    if embedder is None or not item.reference_answer or result["refusal"] is not None:
+        return None
+    vectors = embedder.embed_documents([result["answer"], item.reference_answer])
+    return round(float(np.dot(vectors[0], vectors[1])), 4)

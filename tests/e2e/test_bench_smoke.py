@@ -10,8 +10,14 @@ from tests.conftest import PROJECT
 
 def test_bench_quick_writes_results(tmp_path):
     env = os.environ | {"DOCENT_BENCH_RESULTS": str(tmp_path)}
-    run = subprocess.run([sys.executable, "-m", "bench.run", "--quick"], cwd=PROJECT, env=env,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--quick"],
+        cwd=PROJECT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     ingest = json.loads((tmp_path / "ingest.json").read_text())
     assert ingest["chunks"] > 0 and ingest["encode_chunks_per_s"] > 0 and ingest["reingest_up_to_date"]
