@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 MAX_MESSAGE_CHARS = 4000
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must contain non-whitespace characters")
+    return value
+
+
+Text = Annotated[str, Field(min_length=1, max_length=MAX_MESSAGE_CHARS), AfterValidator(_not_blank)]
 
 
 class ChatCreate(BaseModel):
@@ -14,7 +23,7 @@ class ChatCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"message": "How is asthma treated?"}]})
 
-    message: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS, description="The question (1-4,000 characters).")
+    message: Text = Field(description="The question (1-4,000 characters, not blank).")
     conversation_id: str | None = Field(
         None,
         min_length=1,
@@ -22,13 +31,6 @@ class ChatCreate(BaseModel):
         pattern=r"^[A-Za-z0-9_-]+$",
         description="Continue this conversation; omit to start a new one.",
     )
-
-    @field_validator("message")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("message must contain non-whitespace characters")
-        return value
 
 
 class CitationPublic(BaseModel):
@@ -65,16 +67,9 @@ class ChatPublic(BaseModel):
 class SearchCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=1, max_length=MAX_MESSAGE_CHARS)
+    query: Text = Field(description="What to search for (1-4,000 characters, not blank).")
     k: int = Field(5, ge=1, le=50)
     domain: str | None = Field(None, max_length=64)
-
-    @field_validator("query")
-    @classmethod
-    def _not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("query must contain non-whitespace characters")
-        return value
 
 
 class SearchHit(BaseModel):
