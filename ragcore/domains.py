@@ -44,9 +44,16 @@ class DomainCatalog:
     out_of_scope_examples: tuple[str, ...]
 
     def emergency_notice(self, text: str) -> str | None:
-        """The first matching emergency notice of any domain: danger does not wait for scope."""
-        notices = [r.notice for d in self.domains.values() for r in d.emergency if r.matches(text)]
-        return " ".join(dict.fromkeys(notices)) or None
+        """The matching emergency notices of the first domain that has any: danger does not wait for
+        scope, and one domain's wording is enough (several domains list self-harm, say)."""
+        domain = self.emergency_domain(text)
+        if domain is None:
+            return None
+        return " ".join(r.notice for r in self.domains[domain].emergency if r.matches(text))
+
+    def emergency_domain(self, text: str) -> str | None:
+        """The first domain whose emergency phrases match: such a message is never out of scope."""
+        return next((d.name for d in self.domains.values() for r in d.emergency if r.matches(text)), None)
 
     def coverage_summary(self) -> str:
         return ", ".join(d.title.lower() for d in self.domains.values())

@@ -6,6 +6,7 @@ answer generation -> citation check -> disclaimer / emergency notice -> result.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -102,6 +103,10 @@ class Pipeline:
         evidence = serving.retriever.retrieve(rewritten, query_vector)
         timings["retrieve"] = _ms(t0)
         decision = self._decide(serving, rewritten, query_vector, evidence)
+        urgent_domain = serving.domains.emergency_domain(message)
+        if urgent_domain and not decision.in_scope:  # a person in danger gets help, not "outside what I cover"
+            decision = dataclasses.replace(decision, in_scope=True)
+            evidence = serving.retriever.retrieve(rewritten, query_vector, domain=urgent_domain) or evidence
         t0 = time.perf_counter()
         result = self._respond(serving, rewritten, evidence, decision)
         timings["generate"] = _ms(t0)

@@ -81,7 +81,8 @@ class HybridRetriever:
             )
             scored.append(ScoredChunk(record, score, float(dense), lexical_rank.get(row), best, sentences))
         scored.sort(key=lambda c: c.score, reverse=True)
-        return _drop_overlaps(scored)[:k]
+        vectors = np.asarray(self.index.chunk_vectors[[c.record.row for c in scored]])
+        return diversify(scored, vectors, k=k, duplicate_similarity=s.duplicate_similarity, mmr_weight=s.mmr_weight)
 
     def _rankings(
         self, query: str, query_vector: np.ndarray, domain: str | None
@@ -111,12 +112,33 @@ class HybridRetriever:
         return [ScoredSentence(x, float(sim)) for x, sim in zip(sentences, sims)]
 
 
-def _drop_overlaps(chunks: list[ScoredChunk]) -> list[ScoredChunk]:
-    """Keep the better of two chunks that overlap in one document (splitter overlap)."""
-    kept: list[ScoredChunk] = []
-    for chunk in chunks:
-        r = chunk.record
-        if any(k.record.doc_id == r.doc_id and k.record.start < r.end and r.start < k.record.end for k in kept):
+def diversify(
+    chunks: list[ScoredChunk], vectors: np.ndarray, *, k: int, duplicate_similarity: float, mmr_weight: float
+) -> list[ScoredChunk]:
+    """Pick ``k`` chunks best first, skipping overlaps and near-duplicates.
+
+    A chunk is dropped when it overlaps a kept chunk of the same document (splitter overlap) or its
+    vector is at least ``duplicate_similarity`` to a kept one (the same paragraph in two documents).
+    With ``mmr_weight > 0`` the next pick maximises ``score - mmr_weight * max similarity to kept``
+    (maximal marginal relevance); ``vectors`` are the chunks' unit vectors, in ``chunks`` order.
+    """
+    kept: list[int] = []
+    remaining = list(range(len(chunks)))
+    sims = vectors @ vectors.T if len(chunks) else np.zeros((0, 0))
+    while remaining and len(kept) < k:
+
+        def value(i: int) -> float:
+            redundancy = max((float(sims[i, j]) for j in kept), default=0.0)
+            return chunks[i].score - mmr_weight * redundancy
+
+        best = max(remaining, key=value)
+        remaining.remove(best)
+        r = chunks[best].record
+        overlaps = any(
+            chunks[j].record.doc_id == r.doc_id and chunks[j].record.start < r.end and r.start < chunks[j].record.end
+            for j in kept
+        )
+        if overlaps or any(sims[best, j] >= duplicate_similarity for j in kept):
             continue
-        kept.append(chunk)
-    return kept
+        kept.append(best)
+    return [chunks[i] for i in kept]

@@ -26,6 +26,10 @@ class RetrievalSettings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     dense_weight: float = Field(1.0, ge=0.0, description="Weight of the dense ranking in fusion.")
     lexical_weight: float = Field(1.0, ge=0.0, description="Weight of the BM25 ranking in fusion.")
+    duplicate_similarity: float = Field(
+        0.97, ge=0.0, le=1.0, description="Drop a chunk this similar to a better one (near-duplicate)."
+    )
+    mmr_weight: float = Field(0.0, ge=0.0, le=1.0, description="Maximal-marginal-relevance penalty (0: off).")
     rerank_sentence_weight: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of the best-sentence similarity in the rerank score."
     )

@@ -11,8 +11,11 @@ import logging
 import threading
 from collections.abc import Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
 
 from ragcore.pipeline import Pipeline, build_pipeline
 from ragcore.settings import Settings
@@ -22,6 +25,7 @@ from service.jobs import JobRunner
 from service.routes import router
 
 log = logging.getLogger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 class PipelineHolder:
@@ -78,4 +82,11 @@ def create_app(settings: Settings, *, pipeline_factory: Callable[[Settings], Pip
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(admin_router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/", include_in_schema=False)
+    def chat_page() -> FileResponse:
+        """The chat page: one static file, no build step, no CDN."""
+        return FileResponse(STATIC / "index.html")
+
     return app

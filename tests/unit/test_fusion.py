@@ -14,3 +14,40 @@ def test_reciprocal_rank_fusion_on_a_hand_computed_case():
 def test_fusion_weights_scale_each_ranking():
     fused = fuse_ranks([[1], [2]], [2.0, 1.0], k=60)
     assert fused[1] == pytest.approx(2 * fused[2])
+
+
+def _chunk(row, doc, start, end, score):
+    from ragcore.catalog import ChunkRecord
+    from ragcore.retrieval import ScoredChunk
+
+    return ScoredChunk(
+        ChunkRecord(row, f"c{row}", doc, "law", "T", start, end, (), "text"), score, score, None, score, []
+    )
+
+
+def test_diversify_drops_overlaps_and_near_duplicates():
+    import numpy as np
+
+    from ragcore.retrieval import diversify
+
+    chunks = [
+        _chunk(0, "a", 0, 100, 0.9),
+        _chunk(1, "a", 80, 180, 0.85),
+        _chunk(2, "b", 0, 100, 0.8),
+        _chunk(3, "c", 0, 100, 0.7),
+    ]
+    vectors = np.array([[1, 0, 0], [0.9, 0.436, 0], [1, 0, 0], [0, 1, 0]], dtype=np.float32)
+    kept = diversify(chunks, vectors, k=3, duplicate_similarity=0.97, mmr_weight=0.0)
+    assert [c.record.row for c in kept] == [0, 3]  # 1 overlaps 0 in doc a; 2 is a copy of 0
+
+
+def test_mmr_prefers_a_different_passage_over_a_similar_better_one():
+    import numpy as np
+
+    from ragcore.retrieval import diversify
+
+    chunks = [_chunk(0, "a", 0, 10, 0.9), _chunk(1, "b", 0, 10, 0.88), _chunk(2, "c", 0, 10, 0.8)]
+    vectors = np.array([[1, 0], [0.9, 0.436], [0, 1]], dtype=np.float32)
+    plain = diversify(chunks, vectors, k=2, duplicate_similarity=0.99, mmr_weight=0.0)
+    mmr = diversify(chunks, vectors, k=2, duplicate_similarity=0.99, mmr_weight=0.5)
+    assert [c.record.row for c in plain] == [0, 1] and [c.record.row for c in mmr] == [0, 2]

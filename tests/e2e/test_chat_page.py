@@ -1,0 +1,53 @@
+"""The chat page in headless Chromium (Debian's, driven by Playwright) against the real server."""
+
+import pytest
+
+from tests.e2e.conftest import running_server
+
+playwright = pytest.importorskip("playwright.sync_api")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="module")
+def page_server(bundled_index):
+    with running_server(bundled_index, DOCENT_RELOAD_INTERVAL_S="0") as base:
+        yield base
+
+
+def test_ask_read_a_citation_and_see_a_refusal(page_server, tmp_path):
+    errors = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(page_server + "/")
+        page.get_by_label("Your question").fill("How is asthma treated?")
+        page.keyboard.press("Enter")
+        answer = page.locator(".turn.assistant").last
+        answer.wait_for(timeout=30_000)
+        citations = answer.locator("button.cite")
+        assert citations.count() >= 1
+        assert "asthma" in answer.inner_text().lower()
+
+        citations.first.click()
+        quote = page.locator("aside#source mark#quote")
+        quote.wait_for(timeout=10_000)
+        assert page.locator("aside#source").is_visible()
+        response = page.request.post(page_server + "/v1/search", data={"query": "x"})  # the page is same-origin
+        assert response.ok
+        assert len(quote.inner_text()) > 10 and quote.inner_text() in page.locator("#source-text").inner_text()
+        page.screenshot(path=str(tmp_path / "citation.png"), full_page=True)
+
+        page.keyboard.press("Escape")
+        page.get_by_label("Your question").fill("Who won the 2018 World Cup?")
+        page.get_by_role("button", name="Ask").click()
+        refusal = page.locator(".turn.refusal").last
+        refusal.wait_for(timeout=30_000)
+        assert "Outside what I cover" in refusal.inner_text() and refusal.locator("button.cite").count() == 0
+        page.screenshot(path=str(tmp_path / "refusal.png"), full_page=True)
+
+        page.get_by_role("button", name="New conversation").click()
+        assert page.locator(".turn").count() == 0
+        browser.close()
+    assert not errors
+    assert (tmp_path / "citation.png").stat().st_size > 10_000
