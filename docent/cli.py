@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
+    if not args.verbose:
+        for noisy in ("bm25s", "transformers", "sentence_transformers"):
+            logging.getLogger(noisy).setLevel(logging.ERROR)
     try:
         return int(args.handler(args) or 0)
     except DocentError as exc:

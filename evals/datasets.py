@@ -31,7 +31,8 @@ class DatasetError(ValueError):
 def load_dataset(path: Path) -> list[EvalItem]:
     items = []
     seen: set[str] = set()
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    # split on "\n" only: str.splitlines() would also break inside strings holding U+2028 and friends
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").split("\n"), start=1):
         if not line.strip():
             continue
         try:

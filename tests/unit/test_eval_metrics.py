@@ -132,3 +132,16 @@ def test_summary_rates_and_gates():
     assert check_gates(metrics, {"overall": {"false_refusal_rate": {"max": 0.6}}}) == []
     failures = check_gates(metrics, {"overall": {"false_refusal_rate": {"max": 0.1}, "nonexistent": {"min": 1}}})
     assert failures == ["overall.false_refusal_rate = 0.5 is above the gate 0.1", "overall.nonexistent is missing"]
+
+
+def test_dataset_lines_may_hold_unicode_line_separators(tmp_path):
+    import json
+
+    from evals.datasets import load_dataset
+
+    item = {"id": "a", "question": "Is it\u2028safe?", "history": [], "domain": "healthcare", "should_refuse": False,
+            "refusal_reason": None, "gold_sources": ["x.md"], "gold_sections": [], "reference_answer": "Yes\u2029no."}
+    path = tmp_path / "set.jsonl"
+    path.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
+    (loaded,) = load_dataset(path)
+    assert loaded.question == "Is it\u2028safe?"
