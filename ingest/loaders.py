@@ -16,7 +16,7 @@ from ragcore.sections import legal_sections, markdown_sections
 
 log = logging.getLogger(__name__)
 
-SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf")
+SUPPORTED = (".md", ".markdown", ".txt", ".html", ".htm", ".pdf", ".docx")
 IGNORED_NAMES = {"README.md", "domains.yaml", "LICENSE", ".DS_Store"}
 
 
@@ -76,6 +76,10 @@ def load_file(path: Path, root: Path, *, max_file_bytes: int) -> tuple[Document,
         from ingest.pdf_loader import pdf_markdown
 
         body, meta, warning = pdf_markdown(raw), {}, None
+    elif suffix == ".docx":
+        from ingest.docx_loader import docx_markdown
+
+        body, meta, warning = docx_markdown(raw), {}, None
     else:
         if b"\x00" in raw[:8192]:
             raise SkipFile("file looks binary (NUL bytes), not text")

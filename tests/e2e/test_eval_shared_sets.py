@@ -44,8 +44,12 @@ def test_shared_sets_score_the_same_in_process_and_over_http(shared_sample):
     dataset_args = [a for d in datasets for a in ("--dataset", str(d))]
 
     def evaluate(*where, out):
-        run = subprocess.run([sys.executable, "-m", "docent", "eval", "run", *dataset_args, *where, "--out", str(out)],
-                             capture_output=True, text=True, timeout=900)
+        run = subprocess.run(
+            [sys.executable, "-m", "docent", "eval", "run", *dataset_args, *where, "--out", str(out)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         assert run.returncode == 0, run.stderr[-2000:]
         return json.loads((out / "metrics.json").read_text())
 

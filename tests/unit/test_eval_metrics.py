@@ -139,8 +139,17 @@ def test_dataset_lines_may_hold_unicode_line_separators(tmp_path):
 
     from evals.datasets import load_dataset
 
-    item = {"id": "a", "question": "Is it\u2028safe?", "history": [], "domain": "healthcare", "should_refuse": False,
-            "refusal_reason": None, "gold_sources": ["x.md"], "gold_sections": [], "reference_answer": "Yes\u2029no."}
+    item = {
+        "id": "a",
+        "question": "Is it\u2028safe?",
+        "history": [],
+        "domain": "healthcare",
+        "should_refuse": False,
+        "refusal_reason": None,
+        "gold_sources": ["x.md"],
+        "gold_sections": [],
+        "reference_answer": "Yes\u2029no.",
+    }
     path = tmp_path / "set.jsonl"
     path.write_text(json.dumps(item, ensure_ascii=False) + "\n", encoding="utf-8")
     (loaded,) = load_dataset(path)

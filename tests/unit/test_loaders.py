@@ -70,3 +70,61 @@ def test_unreadable_files_are_skipped_with_the_os_reason(tmp_path):
     report = load_corpus(tmp_path)
     assert [d.doc_id for d in report.documents] == ["law/good.md"]
     assert report.skipped[0][0] == "law/gone.md" and "cannot read" in report.skipped[0][1]
+
+
+def test_docx_headings_become_sections_and_pdf_pages_are_kept(tmp_path):
+    import docx
+    from pypdf import PdfWriter
+
+    document = docx.Document()
+    document.add_heading("Leave policy", level=0)
+    document.add_heading("Who qualifies", level=1)
+    document.add_paragraph("Employees with a year of service qualify for twelve weeks of leave.")
+    (tmp_path / "law").mkdir()
+    document.save(tmp_path / "law" / "leave.docx")
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    with open(tmp_path / "law" / "blank.pdf", "wb") as fh:
+        writer.write(fh)
+    write(tmp_path, "law/broken.docx", b"PK\x03\x04 not really a docx")
+    report = load_corpus(tmp_path)
+    (doc,) = report.documents
+    assert doc.title == "Leave policy" and ("Who qualifies",) in [s.path for s in doc.sections]
+    assert "twelve weeks" in doc.text
+    reasons = dict(report.skipped)
+    assert "no text layer" in reasons["law/blank.pdf"] and "DOCX" in reasons["law/broken.docx"]
+
+
+def _pdf_with_pages(texts: list[str]) -> bytes:
+    """A minimal hand-built PDF with one line of text per page (no PDF library writes text)."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for text in texts:
+        stream = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET"
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 400 200] /Contents {len(objects)} 0 R "
+            "/Resources << /Font << /F1 3 0 R >> >> >>"
+        )
+        kids.append(f"{len(objects)} 0 R")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(kids)} >>"
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode()
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_pages_become_sections_that_citations_can_name(tmp_path):
+    write(
+        tmp_path,
+        "law/guide.pdf",
+        _pdf_with_pages(["Tenants may request repairs in writing.", "Deposits are returned within thirty days."]),
+    )
+    (doc,) = load_corpus(tmp_path).documents
+    pages = {s.path: doc.text[s.start : s.end] for s in doc.sections}
+    assert "repairs in writing" in pages[("Page 1",)] and "thirty days" in pages[("Page 2",)]
