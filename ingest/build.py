@@ -34,6 +34,7 @@ from ragcore.faiss_index import FaissIndex
 from ragcore.index_store import MANIFEST, IndexStore
 from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTENCE_VECTORS, VECTOR_INDEX
 from ragcore.sentences import split_sentences
+from ragcore.settings import Calibration
 
 log = logging.getLogger(__name__)
 ProgressFactory = Callable[[int, str], object]  # (total, description) -> tqdm-like with update/close
@@ -77,7 +78,7 @@ class IngestResult:
 @dataclass
 class BuildOptions:
     domains_file: Path
-    evidence_threshold: float = 0.15
+    calibration: Calibration = field(default_factory=Calibration)
     force: bool = False
     dry_run: bool = False
     keep_versions: int = 3
@@ -150,7 +151,7 @@ def _build_and_publish(
         _pause_point("writing", store)
         _write_files(staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles)
         shutil.copyfile(opts.domains_file, staging / DOMAINS_FILE)
-        scope = fit_scope_for_version(staging, cache, opts.domains_file, evidence_threshold=opts.evidence_threshold)
+        scope = fit_scope_for_version(staging, cache, opts.domains_file, calibration=opts.calibration)
         result.chunks, result.sentences, result.embedded = len(chunks), len(sentences), cache.embedded_count
         result.seconds = time.perf_counter() - started
         manifest = {
@@ -229,7 +230,7 @@ def _corpus_hash(documents: list[Document], opts: BuildOptions, chunker: Chunker
         json.dumps(chunker.params, sort_keys=True),
         model_id,
         SCOPE_VERSION,
-        repr(opts.evidence_threshold),
+        opts.calibration.model_dump_json(),
         opts.sentence_vectors,
     ]
     return text_hash("\n".join(parts))

@@ -25,7 +25,7 @@ def run_ingest(
         embedder.count_tokens, max_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap_tokens
     )
     options.setdefault("domains_file", domains_file_for(corpus_dir, settings))
-    options.setdefault("evidence_threshold", settings.evidence_threshold)
+    options.setdefault("calibration", settings.calibration)
     options.setdefault("keep_versions", settings.keep_versions)
     options.setdefault("sentence_vectors", settings.sentence_vectors)
     return build_version(Path(corpus_dir), IndexStore(settings.index_dir), embedder, chunker, **options)  # type: ignore[arg-type]

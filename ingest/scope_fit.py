@@ -17,13 +17,13 @@ from ragcore.errors import ConfigError
 from ragcore.loaded_index import SCOPE_EXAMPLES, SCOPE_MODEL, load_path
 from ragcore.retrieval import HybridRetriever
 from ragcore.scope import EVIDENCE_FEATURES, OUT_OF_SCOPE, SCOPE_FEATURES, UNANSWERABLE, fit_logistic, query_features
-from ragcore.settings import RetrievalSettings
+from ragcore.settings import Calibration, RetrievalSettings
 
-SCOPE_VERSION = "logistic-v2"  # bump when features change: the index must be rebuilt
+SCOPE_VERSION = "logistic-v3"  # bump when features change: the index must be rebuilt
 
 
 def fit_scope_for_version(
-    version_dir: Path, embedder: Embedder, domains_file: Path, *, evidence_threshold: float
+    version_dir: Path, embedder: Embedder, domains_file: Path, *, calibration: Calibration
 ) -> dict:
     """Write ``scope.json`` and ``scope_examples.npy`` into ``version_dir``; return a summary."""
     domains = load_domains(domains_file)
@@ -45,13 +45,18 @@ def fit_scope_for_version(
         query_features(q, v, retriever.retrieve(q, v), index.lexical, vectors, labels, exclude=i)
         for i, (q, v) in enumerate(zip(questions, vectors))
     ]
-    scope = fit_logistic(rows, [label != OUT_OF_SCOPE for label in labels], SCOPE_FEATURES)
+    scope = fit_logistic(
+        rows,
+        [label != OUT_OF_SCOPE for label in labels],
+        SCOPE_FEATURES,
+        max_false_negative=calibration.max_false_out_of_scope,
+    )
     in_domain = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
     evidence = fit_logistic(
         [rows[i] for i in in_domain],
         [labels[i] != UNANSWERABLE for i in in_domain],
         EVIDENCE_FEATURES,
-        threshold=evidence_threshold,
+        max_false_negative=calibration.max_false_insufficient,
     )
     np.save(version_dir / SCOPE_EXAMPLES, vectors.astype(np.float32))
     params = {"scope": scope.to_dict(), "evidence": evidence.to_dict(), "example_labels": labels}

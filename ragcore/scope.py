@@ -93,13 +93,26 @@ class LogisticModel:
 
 
 def fit_logistic(
-    rows: list[QueryFeatures], positive: list[bool], names: tuple[str, ...], *, threshold: float = 0.5
+    rows: list[QueryFeatures], positive: list[bool], names: tuple[str, ...], *, max_false_negative: float
 ) -> LogisticModel:
+    """Fit the model, then set its threshold from held-out predictions.
+
+    Five-fold cross-validated probabilities of the positive examples (in scope / answerable) give
+    the threshold: the highest one that rejects at most ``max_false_negative`` of them. So the
+    threshold is calibrated on examples the fitted coefficients did not see, and the operator
+    chooses the trade-off as a rate, not as an opaque probability.
+    """
     from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     x = np.array([r.values(names) for r in rows])
+    y = np.array(positive, dtype=int)
     model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
-    model.fit(x, np.array(positive, dtype=int))
+    folds = StratifiedKFold(n_splits=min(5, int(y.sum()), int(len(y) - y.sum())), shuffle=True, random_state=52)
+    held_out = cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1]
+    positives = np.sort(held_out[y == 1])
+    threshold = float(positives[int(np.floor(max_false_negative * len(positives)))]) - 1e-9
+    model.fit(x, y)
     return LogisticModel(names, tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]), threshold)
 
 

@@ -35,6 +35,17 @@ class RetrievalSettings(BaseSettings):
     )
 
 
+class Calibration(BaseSettings):
+    """Error rates the scope guard and evidence gate are calibrated to, on held-out example questions."""
+
+    max_false_out_of_scope: float = Field(
+        0.01, ge=0.0, lt=1.0, description="Share of in-domain example questions the scope guard may call out of scope."
+    )
+    max_false_insufficient: float = Field(
+        0.01, ge=0.0, lt=1.0, description="Share of answerable example questions the evidence gate may refuse."
+    )
+
+
 class AnswerSettings(BaseSettings):
     """How extractive answers are put together."""
 
@@ -61,15 +72,7 @@ class Settings(BaseSettings):
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch.")
     chunk_tokens: int = Field(200, ge=32, le=256, description="Most word pieces in one chunk.")
     chunk_overlap_tokens: int = Field(40, ge=0, le=128, description="Word pieces shared by neighbouring chunks.")
-    evidence_threshold: float = Field(
-        0.15,
-        ge=0.0,
-        le=1.0,
-        description=(
-            "Probability (from the evidence model fitted at ingest) below which an in-scope question is "
-            "refused as insufficient_evidence. Lower answers more and refuses less; stored in the index version."
-        ),
-    )
+    calibration: Calibration = Field(default_factory=lambda: Calibration(), description="Refusal calibration.")
     sentence_vectors: Literal["pooled", "separate"] = Field(
         "pooled",
         description="pooled: sentence vectors from the chunk's own forward pass (one model call per chunk); "
