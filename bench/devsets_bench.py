@@ -66,12 +66,13 @@ def retrieval_quality(index_dir: Path, items: list[EvalItem]) -> dict:
 def answer_quality(index_dir: Path, items: list[EvalItem]) -> dict:
     """The whole pipeline (history replayed): refusals, gold sources among citations, latency."""
     from evals.runner import run_items
+    from evals.targets import InProcessTarget
     from ragcore.conversations import SQLiteConversationStore
     from ragcore.pipeline import build_pipeline
     from ragcore.settings import Settings
 
     pipeline = build_pipeline(Settings(index_dir=index_dir), conversations=SQLiteConversationStore(":memory:"))
-    return summarise(run_items(pipeline, items))
+    return summarise(run_items(InProcessTarget(pipeline), items))
 
 
 def sample(items: list[EvalItem], limit: int | None) -> list[EvalItem]:

@@ -67,11 +67,15 @@ def evaluate_beir(folder: Path, *, split: str, work: Path, configs: list[str], e
     scores: dict[str, dict[str, list[float]]] = {
         n: {"ndcg@10": [], "recall@10": [], "recall@100": [], "mrr@10": []} for n in configs
     }
-    timings: dict[str, list[float]] = {"embed": []} | {n: [] for n in configs}
+    production = HybridRetriever(index, RetrievalSettings())  # what /v1/chat runs: k=5, default pools
+    timings: dict[str, list[float]] = {"embed": [], "production_retrieve": []} | {n: [] for n in configs}
     for query_id, text in queries.items():
         t0 = time.perf_counter()
         vector = embedder.embed_query(text)
         timings["embed"].append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        production.retrieve(text, vector)
+        timings["production_retrieve"].append(time.perf_counter() - t0)
         for name, retriever in retrievers.items():
             t0 = time.perf_counter()
             hits = retriever.retrieve(text, vector, k=100, rerank_pool=100)

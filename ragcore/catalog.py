@@ -6,6 +6,7 @@ sentence-vector matrix.
 
 from __future__ import annotations
 
+import bisect
 import json
 import sqlite3
 import threading
@@ -106,6 +107,7 @@ class Catalog:
                 "SELECT chunk_id, doc_id, start, end, section FROM chunks ORDER BY row"
             )
         ]
+        self._sentence_rows: dict[str, list[tuple[int, int, int]]] | None = None
         self._rows_by_doc: dict[str, list[int]] = {}
         for row, chunk in enumerate(self._chunks):
             self._rows_by_doc.setdefault(chunk[1], []).append(row)
@@ -155,14 +157,26 @@ class Catalog:
         ]
 
     def sentence_spans_of(self, doc_id: str) -> list[Span]:
-        rows = self._db().execute("SELECT start, end FROM sentences WHERE doc_id = ? ORDER BY start", (doc_id,))
-        return [Span(start, end) for start, end in rows]
+        return [Span(start, end) for _, start, end in self._sentences_of(doc_id)]
 
     def sentences_in(self, chunk: ChunkRecord) -> list[SentenceRecord]:
-        """Sentences that lie wholly inside ``chunk``."""
+        """Sentences that lie wholly inside ``chunk`` (an in-memory lookup: this runs per candidate)."""
         text = self._docs[chunk.doc_id][2]
-        rows = self._db().execute(
-            "SELECT row, start, end FROM sentences WHERE doc_id = ? AND start >= ? AND end <= ? ORDER BY start",
-            (chunk.doc_id, chunk.start, chunk.end),
-        )
-        return [SentenceRecord(row, chunk.doc_id, s, e, text[s:e]) for row, s, e in rows]
+        rows = self._sentences_of(chunk.doc_id)
+        first = bisect.bisect_left(rows, (chunk.start, -1, -1), key=lambda r: (r[1], -1, -1))
+        return [
+            SentenceRecord(row, chunk.doc_id, s, e, text[s:e])
+            for row, s, e in rows[first:]
+            if s < chunk.end and e <= chunk.end
+        ]
+
+    def _sentences_of(self, doc_id: str) -> list[tuple[int, int, int]]:
+        """``(row, start, end)`` of a document's sentences by start; loaded once for all documents."""
+        if self._sentence_rows is None:
+            grouped: dict[str, list[tuple[int, int, int]]] = {}
+            for row, d, start, end in self._db().execute("SELECT row, doc_id, start, end FROM sentences ORDER BY row"):
+                grouped.setdefault(d, []).append((row, start, end))
+            for rows in grouped.values():
+                rows.sort(key=lambda r: r[1])
+            self._sentence_rows = grouped
+        return self._sentence_rows.get(doc_id, [])

@@ -37,10 +37,11 @@ def fuse_ranks(rankings: list[list[int]], weights: list[float], k: int) -> dict[
     return fused
 
 
-def rerank_score(fused_norm: float, dense: float, best_sentence: float, sentence_weight: float) -> float:
-    """Similarity-led score; fusion breaks near-ties and lifts keyword-only matches a little."""
+def rerank_score(fused_norm: float, dense: float, best_sentence: float, sentence_weight: float,
+                 fusion_weight: float) -> float:
+    """Similarity to the chunk and its best sentence, plus the (max-normalised) fused rank score."""
     similarity = (1.0 - sentence_weight) * dense + sentence_weight * best_sentence
-    return similarity + 0.1 * fused_norm
+    return similarity + fusion_weight * fused_norm
 
 
 class HybridRetriever:
@@ -72,17 +73,23 @@ class HybridRetriever:
         scored = []
         for row, dense in zip(top, dense_sims):
             record = self.index.catalog.chunk(row)
-            sentences = self._score_sentences(record, query_vector)
-            best = max((x.similarity for x in sentences), default=float(dense))
-            score = (
-                rerank_score(fused[row] / best_fused, float(dense), best, s.rerank_sentence_weight)
-                if s.rerank
-                else fused[row] / best_fused
-            )
-            scored.append(ScoredChunk(record, score, float(dense), lexical_rank.get(row), best, sentences))
+            chunk = ScoredChunk(record, fused[row] / best_fused, float(dense), lexical_rank.get(row), float(dense), [])
+            if s.rerank:  # sentence similarities feed the score; otherwise only the kept chunks need them
+                self._attach_sentences(chunk, query_vector)
+                chunk.score = rerank_score(chunk.score, chunk.dense, chunk.best_sentence, s.rerank_sentence_weight,
+                                           s.rerank_fusion_weight)
+            scored.append(chunk)
         scored.sort(key=lambda c: c.score, reverse=True)
         vectors = np.asarray(self.index.chunk_vectors[[c.record.row for c in scored]])
-        return diversify(scored, vectors, k=k, duplicate_similarity=s.duplicate_similarity, mmr_weight=s.mmr_weight)
+        kept = diversify(scored, vectors, k=k, duplicate_similarity=s.duplicate_similarity, mmr_weight=s.mmr_weight)
+        for chunk in kept:
+            if not s.rerank:
+                self._attach_sentences(chunk, query_vector)
+        return kept
+
+    def _attach_sentences(self, chunk: ScoredChunk, query_vector: np.ndarray) -> None:
+        chunk.sentences = self._score_sentences(chunk.record, query_vector)
+        chunk.best_sentence = max((x.similarity for x in chunk.sentences), default=chunk.dense)
 
     def _rankings(
         self, query: str, query_vector: np.ndarray, domain: str | None

@@ -30,6 +30,9 @@ class RetrievalSettings(BaseSettings):
         0.97, ge=0.0, le=1.0, description="Drop a chunk this similar to a better one (near-duplicate)."
     )
     mmr_weight: float = Field(0.0, ge=0.0, le=1.0, description="Maximal-marginal-relevance penalty (0: off).")
+    rerank_fusion_weight: float = Field(
+        0.1, ge=0.0, le=10.0, description="Weight of the fused rank score next to the similarities when reranking."
+    )
     rerank_sentence_weight: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of the best-sentence similarity in the rerank score."
     )
