@@ -37,8 +37,9 @@ def fuse_ranks(rankings: list[list[int]], weights: list[float], k: int) -> dict[
     return fused
 
 
-def rerank_score(fused_norm: float, dense: float, best_sentence: float, sentence_weight: float,
-                 fusion_weight: float) -> float:
+def rerank_score(
+    fused_norm: float, dense: float, best_sentence: float, sentence_weight: float, fusion_weight: float
+) -> float:
     """Similarity to the chunk and its best sentence, plus the (max-normalised) fused rank score."""
     similarity = (1.0 - sentence_weight) * dense + sentence_weight * best_sentence
     return similarity + fusion_weight * fused_norm
@@ -76,8 +77,9 @@ class HybridRetriever:
             chunk = ScoredChunk(record, fused[row] / best_fused, float(dense), lexical_rank.get(row), float(dense), [])
             if s.rerank:  # sentence similarities feed the score; otherwise only the kept chunks need them
                 self._attach_sentences(chunk, query_vector)
-                chunk.score = rerank_score(chunk.score, chunk.dense, chunk.best_sentence, s.rerank_sentence_weight,
-                                           s.rerank_fusion_weight)
+                chunk.score = rerank_score(
+                    chunk.score, chunk.dense, chunk.best_sentence, s.rerank_sentence_weight, s.rerank_fusion_weight
+                )
             scored.append(chunk)
         scored.sort(key=lambda c: c.score, reverse=True)
         vectors = np.asarray(self.index.chunk_vectors[[c.record.row for c in scored]])

@@ -51,3 +51,14 @@ def test_mmr_prefers_a_different_passage_over_a_similar_better_one():
     plain = diversify(chunks, vectors, k=2, duplicate_similarity=0.99, mmr_weight=0.0)
     mmr = diversify(chunks, vectors, k=2, duplicate_similarity=0.99, mmr_weight=0.5)
     assert [c.record.row for c in plain] == [0, 1] and [c.record.row for c in mmr] == [0, 2]
+
+
+def test_rerank_score_on_a_hand_built_case():
+    from ragcore.retrieval import rerank_score
+
+    # 0.5 * dense + 0.5 * best sentence + 0.1 * fused
+    assert rerank_score(1.0, 0.6, 0.8, 0.5, 0.1) == pytest.approx(0.8)
+    # a chunk whose best sentence matches strongly overtakes a slightly better fused rank
+    strong_sentence = rerank_score(0.9, 0.55, 0.85, 0.5, 0.1)
+    weak_sentence = rerank_score(1.0, 0.6, 0.6, 0.5, 0.1)
+    assert strong_sentence > weak_sentence
