@@ -33,8 +33,10 @@ def embed_version(
     *,
     mode: str,
     progress: ProgressFactory | None,
+    after_batch: Callable[[], None] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """``(chunk vectors, sentence vectors)`` in the order of ``chunks`` and ``sentences``."""
+    """``(chunk vectors, sentence vectors)`` in the order of ``chunks`` and ``sentences``;
+    ``after_batch`` runs after each batch of chunks is embedded (and cached)."""
     chunk_texts = [c.embedding_text(titles[c.doc_id]) for c in chunks]
     sentence_vectors = np.full((len(sentences), cache.dim), np.nan, dtype=np.float32)
     if mode == "pooled" and isinstance(cache.inner, SpanEmbedder):
@@ -50,6 +52,8 @@ def embed_version(
                     if vector is not None and np.isnan(sentence_vectors[j, 0]):
                         sentence_vectors[j] = vector
             _advance(bar, min(_BATCH, len(chunks) - b))
+            if after_batch is not None:
+                after_batch()
         _close(bar)
         chunk_vectors = np.vstack(parts) if parts else np.zeros((0, cache.dim), np.float32)
     else:
