@@ -20,7 +20,7 @@ from ragcore.domains import DomainCatalog, load_domains
 from ragcore.embedding import Embedder, SentenceTransformerEmbedder
 from ragcore.errors import ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
-from ragcore.followups import rewrite_query
+from ragcore.followups import rewrite_query, topic_of
 from ragcore.generation import AnswerGenerator, Draft
 from ragcore.index_store import IndexStore
 from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex, check_manifest, load_version
@@ -128,8 +128,6 @@ class Pipeline:
 
     @staticmethod
     def _topic_of(turn: Turn) -> str:
-        from ragcore.followups import topic_of
-
         return turn.meta.get("topic") or topic_of(turn.content)
 
     @staticmethod
