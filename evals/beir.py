@@ -14,6 +14,7 @@ import statistics
 import time
 from pathlib import Path
 
+from evals.metrics import percentiles
 from evals.ranking import documents_in_order, mrr_at_k, ndcg_at_k, recall_at_k
 from ragcore.settings import RetrievalSettings, Settings
 
@@ -92,12 +93,6 @@ def evaluate_beir(folder: Path, *, split: str, work: Path, configs: list[str], e
         "queries": len(queries),
         "documents": len(corpus),
         "configs": {n: {m: round(statistics.fmean(v), 4) for m, v in s.items()} for n, s in scores.items()},
-        "latency_ms": {n: _latency(v) for n, v in timings.items()},
+        "latency_ms": {n: percentiles([1000 * x for x in v]) for n, v in timings.items()},
         "seconds": round(time.perf_counter() - started, 1),
     }
-
-
-def _latency(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    pick = lambda q: round(1000 * ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)  # noqa: E731
-    return {"p50": pick(0.5), "p95": pick(0.95)}

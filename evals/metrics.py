@@ -93,7 +93,7 @@ def _mean(values: list) -> float | None:
     return round(statistics.fmean(present), 4) if present else None
 
 
-def _percentiles(values: list[float]) -> dict[str, float | None]:
+def percentiles(values: list[float]) -> dict[str, float | None]:
     if not values:
         return {"p50": None, "p95": None, "max": None}
     ordered = sorted(values)
@@ -153,9 +153,9 @@ def summarise(rows: list[dict]) -> dict:
         "insufficient_any_refusal_rate": s(insufficient, "refused"),
         "followup_gold_cited_rate": s([r for r in answerable if r["has_history"]], "gold_cited"),
         "refusals": refusal_metrics(rows),
-        "latency_ms": {"total": _percentiles([r["latency_ms"] for r in rows])}
+        "latency_ms": {"total": percentiles([r["latency_ms"] for r in rows])}
         | {
-            stage: _percentiles([r["timings_ms"][stage] for r in rows if stage in r.get("timings_ms", {})])
+            stage: percentiles([r["timings_ms"][stage] for r in rows if stage in r.get("timings_ms", {})])
             for stage in stages
         },
     }

@@ -82,17 +82,17 @@ class Pipeline:
         return True
 
     # -- answering ------------------------------------------------------------------------
-    def chat(self, message: str, conversation_id: str | None = None, history: list[Turn] | None = None) -> ChatResult:
+    def chat(self, message: str, conversation_id: str | None = None) -> ChatResult:
         started = time.perf_counter()
         serving = self.serving  # one version answers the whole request
         if conversation_id is None:
             conversation_id = self.conversations.create()
-            turns = list(history or [])
+            turns: list[Turn] = []
         else:
             stored = self.conversations.turns(conversation_id)
             if stored is None:
                 raise ConversationNotFound(conversation_id)
-            turns = stored + list(history or [])
+            turns = stored
         timings: dict[str, float] = {}
         topics = [self._topic_of(t) for t in turns if t.role == "user"]
         rewritten, topic = rewrite_query(message, topics)

@@ -23,6 +23,25 @@ class ServiceUnavailable(Exception):
     """The index is not loaded yet (or failed to load)."""
 
 
+# Expected errors: (status, code); the message is the exception's own text, which carries context.
+_EXPECTED: dict[type[Exception], tuple[int, str]] = {
+    DocumentNotFound: (404, "document_not_found"),
+    ConversationNotFound: (404, "conversation_not_found"),
+    IndexNotFound: (404, "version_not_found"),
+    JobConflict: (409, "job_running"),
+    ServiceUnavailable: (503, "not_ready"),
+}
+
+
+def _expected_handler(status: int, code: str):  # type: ignore[no-untyped-def]
+    headers = {"Retry-After": "5"} if status == 503 else None
+
+    async def handle(_: Request, exc: Exception) -> JSONResponse:
+        return error_response(status, code, str(exc), headers=headers)
+
+    return handle
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -43,25 +62,8 @@ def install_error_handlers(app: FastAPI) -> None:
         }.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
 
-    @app.exception_handler(DocumentNotFound)
-    async def _doc(_: Request, exc: DocumentNotFound) -> JSONResponse:
-        return error_response(404, "document_not_found", str(exc))
-
-    @app.exception_handler(ConversationNotFound)
-    async def _conv(_: Request, exc: ConversationNotFound) -> JSONResponse:
-        return error_response(404, "conversation_not_found", str(exc))
-
-    @app.exception_handler(ServiceUnavailable)
-    async def _unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
-        return error_response(503, "not_ready", str(exc), headers={"Retry-After": "5"})
-
-    @app.exception_handler(JobConflict)
-    async def _conflict(_: Request, exc: JobConflict) -> JSONResponse:
-        return error_response(409, "job_running", str(exc))
-
-    @app.exception_handler(IndexNotFound)
-    async def _no_version(_: Request, exc: IndexNotFound) -> JSONResponse:
-        return error_response(404, "version_not_found", str(exc))
+    for error_type, (status, code) in _EXPECTED.items():
+        app.add_exception_handler(error_type, _expected_handler(status, code))
 
     @app.exception_handler(IndexStoreError)
     async def _index(_: Request, exc: IndexStoreError) -> JSONResponse:
