@@ -19,6 +19,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     run.add_argument("--out", type=Path, default=Path("var/eval"), help="output folder (default var/eval)")
     run.add_argument("--thresholds", type=Path, default=None, help="TOML release gates; exit 1 when one is missed")
     run.add_argument("--limit", type=int, default=None, help="first N items of each dataset")
+    run.add_argument(
+        "--half",
+        choices=["all", "held-out", "calibration"],
+        default="all",
+        help="only the items of one hash half: 'held-out' skips the questions a calibration set fitted on",
+    )
     run.set_defaults(handler=_run)
 
     beir = sub.add_parser("beir", help="retrieval quality (nDCG@10, recall, MRR) on a BEIR folder")

@@ -14,6 +14,7 @@ from evals.report import write_html, write_markdown
 from evals.runner import run_items
 from evals.targets import ChatTarget, HttpTarget, InProcessTarget
 from ragcore.embedding import SentenceTransformerEmbedder
+from ragcore.scope import in_calibration_half
 from ragcore.settings import Settings
 
 
@@ -33,6 +34,8 @@ def run_evaluation(args: argparse.Namespace) -> int:
     rows_by_dataset = {}
     for path in args.dataset:
         items = [dataclasses.replace(i, extra=i.extra | {"_dataset": path.stem}) for i in load_dataset(path)]
+        if args.half != "all":  # calibration sets fit on one hash half of a set; report on the other
+            items = [i for i in items if in_calibration_half(i.question) == (args.half == "calibration")]
         rows_by_dataset[path.stem] = run_items(target, items[: args.limit], embedder=embedder, progress=True)
     rows = [r for group in rows_by_dataset.values() for r in group]
     groups = summarise_groups(rows)

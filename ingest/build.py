@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.calibration_sets import calibration_sets_digest
 from ingest.loaders import LoadReport, load_corpus
 from ingest.plan import IngestPlan, plan_ingest
 from ingest.scope_fit import SCOPE_VERSION, fit_scope_for_version
@@ -56,6 +57,7 @@ class IngestResult:
     up_to_date: bool = False
     dry_run: bool = False
     removed_versions: list[str] = field(default_factory=list)
+    calibration: dict = field(default_factory=dict)  # the scope guard's and evidence gate's held-out figures
 
     def to_dict(self) -> dict:
         return {
@@ -70,6 +72,7 @@ class IngestResult:
             "dry_run": self.dry_run,
             "plan": self.plan.to_dict(),
             "removed_versions": self.removed_versions,
+            "calibration": self.calibration,
             "skipped": [{"path": p, "reason": r} for p, r in self.skipped],
             "warnings": [{"path": p, "reason": r} for p, r in self.warnings],
         }
@@ -158,6 +161,7 @@ def _build_and_publish(
         _write_files(staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles)
         shutil.copyfile(opts.domains_file, staging / DOMAINS_FILE)
         scope = fit_scope_for_version(staging, cache, opts.domains_file, calibration=opts.calibration)
+        result.calibration = {"trained_on": scope["trained_on"], "held_out": scope["held_out"]}
         result.chunks, result.sentences, result.embedded = len(chunks), len(sentences), cache.embedded_count
         result.seconds = time.perf_counter() - started
         manifest = {
@@ -237,6 +241,7 @@ def _corpus_hash(documents: list[Document], opts: BuildOptions, chunker: Chunker
         model_id,
         SCOPE_VERSION,
         opts.calibration.model_dump_json(),
+        calibration_sets_digest(opts.calibration.extra_sets),
         opts.sentence_vectors,
     ]
     return text_hash("\n".join(parts))

@@ -24,6 +24,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--strict", action="store_true", help="exit 1 when any file was skipped")
     parser.add_argument("--keep", type=int, default=None, help="versions to keep (default: DOCENT_KEEP_VERSIONS or 3)")
     parser.add_argument("--json", action="store_true", help="print the ingest report as JSON")
+    parser.add_argument(
+        "--calibration-set",
+        type=Path,
+        action="append",
+        default=None,
+        help="labelled JSONL question set whose calibration half also fits the scope guard and evidence gate "
+        "(repeatable; default: DOCENT_CALIBRATION__EXTRA_SETS)",
+    )
     parser.set_defaults(handler=_ingest)
 
     index = commands.add_parser("index", help="list, roll back or clean index versions")
@@ -56,6 +64,8 @@ def _ingest(args: argparse.Namespace) -> int:
         options["domains_file"] = args.domains
     if args.keep:
         options["keep_versions"] = args.keep
+    if args.calibration_set:
+        options["calibration"] = settings.calibration.model_copy(update={"extra_sets": args.calibration_set})
     result = run_ingest(
         settings,
         args.corpus,
@@ -92,11 +102,28 @@ def _print_summary(result, index_dir: Path) -> None:  # type: ignore[no-untyped-
         print(f"  seconds:   {result.seconds:.1f}")
         if result.removed_versions:
             print(f"  removed old versions: {', '.join(result.removed_versions)}")
+        _print_calibration(result.calibration)
     print(f"  skipped:   {len(result.skipped)} file(s)")
     for path, reason in result.skipped:
         print(f"    - {path}: {reason}")
     for path, reason in result.warnings:
         print(f"  warning: {path}: {reason}")
+
+
+def _print_calibration(calibration: dict) -> None:
+    """The scope guard's and evidence gate's five-fold held-out figures on their training questions."""
+    if not calibration:
+        return
+    scope, evidence = calibration["held_out"]["scope"], calibration["held_out"]["evidence"]
+    print(f"  calibrated on {calibration['trained_on']} (five-fold held-out figures):")
+    print(
+        f"    scope guard:   {scope['negatives_accepted']:.1%} of {scope['negatives']} out-of-scope questions "
+        f"accepted, {scope['positives_rejected']:.1%} of {scope['positives']} in-domain questions refused"
+    )
+    print(
+        f"    evidence gate: {evidence['negatives_accepted']:.1%} of {evidence['negatives']} unanswerable questions "
+        f"answered, {evidence['positives_rejected']:.1%} of {evidence['positives']} answerable questions refused"
+    )
 
 
 def _index_command(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""Fit the scope guard and evidence gate of a new version from ``domains.yaml``'s examples.
+"""Fit the scope guard and evidence gate of a new version from ``domains.yaml``'s examples (and
+the calibration half of any labelled sets the operator names).
 
 Each example runs through the version's own retrieval, so its features are the ones the guard
 sees at query time; example-similarity features leave the example itself out.
@@ -11,15 +12,25 @@ from pathlib import Path
 
 import numpy as np
 
+from ingest.calibration_sets import read_calibration_set
 from ragcore.domains import load_domains
 from ragcore.embedding import Embedder
 from ragcore.errors import ConfigError
 from ragcore.loaded_index import SCOPE_EXAMPLES, SCOPE_MODEL, load_path
 from ragcore.retrieval import HybridRetriever
-from ragcore.scope import EVIDENCE_FEATURES, OUT_OF_SCOPE, SCOPE_FEATURES, UNANSWERABLE, fit_logistic, query_features
+from ragcore.scope import (
+    EVIDENCE_FEATURES,
+    OUT_OF_SCOPE,
+    SCOPE_FEATURES,
+    UNANSWERABLE,
+    LogisticModel,
+    fit_logistic,
+    query_features,
+)
 from ragcore.settings import Calibration, RetrievalSettings
 
-SCOPE_VERSION = "logistic-v3"  # bump when features change: the index must be rebuilt
+SCOPE_VERSION = "logistic-v4"  # bump when features change: the index must be rebuilt
+SCOPE_ONLY = ":scope-only"  # label suffix of in-domain phrasings that say nothing about answerability
 
 
 def fit_scope_for_version(
@@ -28,12 +39,17 @@ def fit_scope_for_version(
     """Write ``scope.json`` and ``scope_examples.npy`` into ``version_dir``; return a summary."""
     domains = load_domains(domains_file)
     questions: list[str] = []
-    labels: list[str] = []  # domain name, UNANSWERABLE or OUT_OF_SCOPE
+    labels: list[str] = []  # domain name (answerable), UNANSWERABLE, OUT_OF_SCOPE or SCOPE_ONLY
     for name, domain in domains.domains.items():
-        questions += list(domain.examples) + list(domain.unanswerable_examples)
+        questions += list(domain.examples) + list(domain.unanswerable_examples) + list(domain.scope_examples)
         labels += [name] * len(domain.examples) + [UNANSWERABLE] * len(domain.unanswerable_examples)
+        labels += [f"{name}{SCOPE_ONLY}"] * len(domain.scope_examples)
     questions += list(domains.out_of_scope_examples)
     labels += [OUT_OF_SCOPE] * len(domains.out_of_scope_examples)
+    for path in calibration.extra_sets:
+        extra = read_calibration_set(Path(path), calibration.extra_per_set)
+        questions += [q.question for q in extra]
+        labels += [q.label for q in extra]
     if labels.count(OUT_OF_SCOPE) < 2 or labels.count(UNANSWERABLE) < 2 or len(set(labels)) < 3:
         raise ConfigError(
             f"{domains_file} needs examples, unanswerable_examples and out_of_scope examples to calibrate"
@@ -45,24 +61,38 @@ def fit_scope_for_version(
         query_features(q, v, retriever.retrieve(q, v), index.lexical, vectors, labels, exclude=i)
         for i, (q, v) in enumerate(zip(questions, vectors))
     ]
-    scope = fit_logistic(
+    scope, scope_figures = fit_logistic(
         rows,
         [label != OUT_OF_SCOPE for label in labels],
         SCOPE_FEATURES,
         max_false_negative=calibration.max_false_out_of_scope,
+        vectors=vectors,
+        groups=labels,  # each domain and extra set keeps its own false-refusal budget
+        regularisation=1.0,
     )
-    in_domain = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE]
-    evidence = fit_logistic(
+    in_domain = [i for i, label in enumerate(labels) if label != OUT_OF_SCOPE and not label.endswith(SCOPE_ONLY)]
+    evidence, evidence_figures = fit_logistic(
         [rows[i] for i in in_domain],
         [labels[i] != UNANSWERABLE for i in in_domain],
         EVIDENCE_FEATURES,
         max_false_negative=calibration.max_false_insufficient,
+        vectors=vectors[in_domain],
+        groups=[labels[i] for i in in_domain],
+        every_group=True,  # no domain may lose its answerable questions to another's easy ones
     )
     np.save(version_dir / SCOPE_EXAMPLES, vectors.astype(np.float32))
     params = {"scope": scope.to_dict(), "evidence": evidence.to_dict(), "example_labels": labels}
     (version_dir / SCOPE_MODEL).write_text(json.dumps(params, indent=1), encoding="utf-8")
     return {
-        "scope": scope.to_dict(),
-        "evidence": evidence.to_dict(),
+        "scope": _summary(scope),
+        "evidence": _summary(evidence),
         "trained_on": {label: labels.count(label) for label in sorted(set(labels))},
+        "held_out": {"scope": scope_figures, "evidence": evidence_figures},
+    }
+
+
+def _summary(model: LogisticModel) -> dict:
+    """The model for the manifest, without the 384 embedding weights (those live in scope.json)."""
+    return {k: v for k, v in model.to_dict().items() if k != "vector_coef"} | {
+        "uses_embedding": bool(model.vector_coef)
     }

@@ -29,10 +29,12 @@ class Domain:
     name: str
     title: str
     description: str
-    examples: tuple[str, ...]
+    examples: tuple[str, ...]  # questions the bundled corpus answers: train both scope guard and evidence gate
     unanswerable_examples: tuple[str, ...]
     disclaimer: str
     emergency: tuple[EmergencyRule, ...]
+    # how people ask about the domain, answerable or not by any one corpus: train the scope guard only
+    scope_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ def load_domains(path: Path) -> DomainCatalog:
                 description=str(body["description"]).strip(),
                 examples=tuple(str(q) for q in body.get("examples", [])),
                 unanswerable_examples=tuple(str(q) for q in body.get("unanswerable_examples", [])),
+                scope_examples=tuple(str(q) for q in body.get("scope_examples", [])),
                 disclaimer=str(body.get("disclaimer", "")).strip(),
                 emergency=tuple(
                     EmergencyRule(tuple(str(p) for p in rule["phrases"]), str(rule["notice"]).strip())

@@ -136,7 +136,7 @@ class Pipeline:
         features = query_features(
             query, query_vector, evidence, serving.index.lexical, scope.example_vectors, scope.example_labels
         )
-        return scope.decide(features)
+        return scope.decide(features, query_vector)
 
     def _respond(
         self, serving: Serving, rewritten: str, evidence: list[ScoredChunk], decision: ScopeDecision

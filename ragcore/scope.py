@@ -1,23 +1,29 @@
 """The scope guard and evidence gate: two small logistic models over similarity features.
 
-Scope (is this healthcare, law or education at all?) uses
-``chunk`` (cosine to the best retrieved chunk — all the usual single-threshold pipeline has),
-``sentence`` (cosine to the best sentence inside the retrieved chunks), ``in_example`` and
-``out_example`` (cosine to the nearest in-domain and out-of-scope example question).
+Scope (is this healthcare, law or education at all?) uses the query's embedding itself (a
+linear direction through the 384 dimensions separates "banking", "trivia" or "small talk" from
+the three domains far better than any single similarity), plus ``chunk`` (cosine to the best
+retrieved chunk — all the usual single-threshold pipeline has), ``sentence`` (cosine to the best
+sentence inside the retrieved chunks), ``in_example`` and ``out_example`` (cosine to the nearest
+in-domain and out-of-scope example question).
 
 Evidence (do the sources answer it?) uses ``sentence``, ``chunk``, ``coverage`` (share of the
-query's terms found in the top three chunks) and ``known`` (share of the query's terms that
+query's terms found in the top three chunks), ``known`` (share of the query's terms that
 occur anywhere in the corpus: a state, drug or institution the corpus never names is a strong
-sign the answer is not there).
+sign the answer is not there) and the query's embedding too: questions after a price, a named
+provider's or a state's own rule, or one person's case have a recognisable shape, and reference
+corpora rarely answer them.
 
 Both are fitted at ingest time on the example questions ``domains.yaml`` ships — answerable
-``examples``, ``unanswerable_examples`` and ``out_of_scope`` examples — and stored with their
+``examples``, ``unanswerable_examples`` and ``out_of_scope`` examples — plus any labelled
+calibration sets the operator names (``calibration.extra_sets``), and stored with their
 thresholds in the index version (``scope.json``). Example-similarity features leave the example
 itself out, so no question matches itself.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 
@@ -69,9 +75,14 @@ class LogisticModel:
     coef: tuple[float, ...]
     intercept: float
     threshold: float
+    vector_coef: tuple[float, ...] = ()  # weights on the query embedding; empty when unused
 
-    def probability(self, features: QueryFeatures) -> float:
+    def probability(self, features: QueryFeatures, query_vector: np.ndarray | None = None) -> float:
         z = sum(c * v for c, v in zip(self.coef, features.values(self.features))) + self.intercept
+        if self.vector_coef:
+            if query_vector is None:
+                raise ValueError("this model scores the query embedding: pass query_vector")
+            z += float(np.dot(np.asarray(self.vector_coef, dtype=np.float32), query_vector))
         return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))
 
     def to_dict(self) -> dict:
@@ -80,6 +91,7 @@ class LogisticModel:
             "coef": list(self.coef),
             "intercept": self.intercept,
             "threshold": self.threshold,
+            "vector_coef": list(self.vector_coef),
         }
 
     @classmethod
@@ -89,31 +101,69 @@ class LogisticModel:
             tuple(float(c) for c in raw["coef"]),
             float(raw["intercept"]),
             float(raw["threshold"]),
+            tuple(float(c) for c in raw.get("vector_coef", ())),
         )
 
 
 def fit_logistic(
-    rows: list[QueryFeatures], positive: list[bool], names: tuple[str, ...], *, max_false_negative: float
-) -> LogisticModel:
+    rows: list[QueryFeatures],
+    positive: list[bool],
+    names: tuple[str, ...],
+    *,
+    max_false_negative: float,
+    vectors: np.ndarray | None = None,
+    groups: list[str] | None = None,
+    every_group: bool = False,
+    regularisation: float = 10.0,
+) -> tuple[LogisticModel, dict]:
     """Fit the model, then set its threshold from held-out predictions.
 
     Five-fold cross-validated probabilities of the positive examples (in scope / answerable) give
-    the threshold: the highest one that rejects at most ``max_false_negative`` of them. So the
+    the threshold: the highest one whose rejection rate of positives, averaged over the ``groups``
+    (domains, extra sets) so a large group of easy questions cannot hide a small hard one, is at
+    most ``max_false_negative`` — or, with ``every_group``, is at most that in every group. The
     threshold is calibrated on examples the fitted coefficients did not see, and the operator
-    chooses the trade-off as a rate, not as an opaque probability.
+    chooses the trade-off as a rate, not as an opaque probability. ``vectors`` (the questions'
+    embeddings) adds the embedding itself to the features. Returns the model and its held-out
+    figures: the share of positives rejected and of negatives accepted.
     """
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     x = np.array([r.values(names) for r in rows])
+    if vectors is not None:
+        x = np.hstack([x, vectors])
     y = np.array(positive, dtype=int)
-    model = LogisticRegression(C=10.0, class_weight="balanced", max_iter=2000)
+    model = LogisticRegression(C=regularisation, class_weight="balanced", max_iter=5000)
     folds = StratifiedKFold(n_splits=min(5, int(y.sum()), int(len(y) - y.sum())), shuffle=True, random_state=52)
     held_out = cross_val_predict(model, x, y, cv=folds, method="predict_proba")[:, 1]
-    positives = np.sort(held_out[y == 1])
-    threshold = float(positives[int(np.floor(max_false_negative * len(positives)))]) - 1e-9
+    group_of = np.array(groups if groups is not None else ["all"] * len(y))
+    threshold = _threshold(held_out[y == 1], group_of[y == 1], max_false_negative, every_group=every_group)
     model.fit(x, y)
-    return LogisticModel(names, tuple(float(c) for c in model.coef_[0]), float(model.intercept_[0]), threshold)
+    coef = [float(c) for c in model.coef_[0]]
+    fitted = LogisticModel(
+        names, tuple(coef[: len(names)]), float(model.intercept_[0]), threshold, tuple(coef[len(names) :])
+    )
+    accepted = held_out >= threshold
+    held_out_figures = {
+        "positives": int(y.sum()),
+        "negatives": int(len(y) - y.sum()),
+        "positives_rejected": round(float(np.mean(~accepted[y == 1])), 4),
+        "negatives_accepted": round(float(np.mean(accepted[y == 0])), 4),
+    }
+    return fitted, held_out_figures
+
+
+def _threshold(scores: np.ndarray, groups: np.ndarray, budget: float, *, every_group: bool) -> float:
+    """The highest threshold whose per-group rejection rates (mean, or max) stay within budget."""
+    names = sorted(set(groups))
+    best = float(scores.min()) - 1e-9  # accepting every positive is always within budget
+    for candidate in np.unique(scores):
+        rates = [float(np.mean(scores[groups == g] < candidate)) for g in names]
+        if (max(rates) if every_group else float(np.mean(rates))) > budget:
+            break
+        best = float(candidate) - 1e-9
+    return best
 
 
 class ScopeGuard:
@@ -136,9 +186,9 @@ class ScopeGuard:
             list(params["example_labels"]),
         )
 
-    def decide(self, features: QueryFeatures) -> ScopeDecision:
-        p_scope = self.scope.probability(features)
-        p_evidence = self.evidence.probability(features)
+    def decide(self, features: QueryFeatures, query_vector: np.ndarray) -> ScopeDecision:
+        p_scope = self.scope.probability(features, query_vector)
+        p_evidence = self.evidence.probability(features, query_vector)
         return ScopeDecision(
             p_scope >= self.scope.threshold, p_scope, p_evidence >= self.evidence.threshold, p_evidence, features
         )
@@ -166,3 +216,14 @@ def query_features(
         coverage=len(terms & top_terms) / len(terms) if terms else 0.0,
         known=lexical.known_fraction(terms),
     )
+
+
+def in_calibration_half(question: str) -> bool:
+    """Whether a question of an operator's labelled set may be used for calibration.
+
+    Calibration sets are split by a hash of the normalised question text — never by id or order —
+    so one half fits the models and the other half stays held out for reporting
+    (``docent eval run --half held-out``).
+    """
+    normalised = " ".join(question.lower().split())
+    return hashlib.sha1(normalised.encode("utf-8")).digest()[0] % 2 == 0

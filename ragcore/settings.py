@@ -45,7 +45,20 @@ class Calibration(BaseSettings):
         0.01, ge=0.0, lt=1.0, description="Share of in-domain example questions the scope guard may call out of scope."
     )
     max_false_insufficient: float = Field(
-        0.01, ge=0.0, lt=1.0, description="Share of answerable example questions the evidence gate may refuse."
+        0.0,
+        ge=0.0,
+        lt=1.0,
+        description="Share of answerable example questions (in any one domain) the evidence gate may refuse. "
+        "0 keeps every held-out answerable example; 0.01 catches more unanswerable questions but refuses "
+        "more answerable ones (see README).",
+    )
+    extra_sets: list[Path] = Field(
+        default_factory=list,
+        description="Labelled JSONL question sets (evaluation format) whose calibration half is added to "
+        "domains.yaml's examples: refusal_reason out_of_scope / insufficient_evidence / none (answerable).",
+    )
+    extra_per_set: int = Field(
+        600, ge=1, description="At most this many questions of each extra set's calibration half are used."
     )
 
 
