@@ -26,7 +26,9 @@ class ChatCompletions(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:  # noqa: N802 - http.server's naming
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
+        type(self).requests.append(
+            {"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body}
+        )
         if type(self).status != 200:
             self._send(type(self).status, "application/json", json.dumps({"error": {"message": "overloaded"}}))
             return
