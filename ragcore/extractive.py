@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ragcore.generation import Draft, DraftSentence
+from ragcore.generation import Draft, DraftSentence, TokenSink
 from ragcore.retrieval import ScoredChunk, ScoredSentence
 
 _DUPLICATE_SIMILARITY = 0.92
@@ -33,7 +33,8 @@ class ExtractiveGenerator:
         self.chunks_considered = chunks_considered
         self.per_chunk = per_chunk  # quotes from one passage at most: the rest come from the next best
 
-    def generate(self, question: str, evidence: list[ScoredChunk]) -> Draft:
+    def generate(self, question: str, evidence: list[ScoredChunk], *, on_token: TokenSink | None = None) -> Draft:
+        # quotes are complete at once: nothing to preview, so ``on_token`` is never called
         candidates = [
             (0.5 * s.similarity + 0.5 * chunk.score, s, chunk)
             for chunk in evidence[: self.chunks_considered]

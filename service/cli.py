@@ -33,11 +33,13 @@ def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from ragcore.index_store import IndexStore
+    from ragcore.llm.backends import require_backend
     from service.app import create_app
     from service.logging_config import configure_service_logging
 
     settings = _settings(args.index)
     IndexStore(settings.index_dir).require_current()  # fail fast, before binding the port
+    require_backend(settings.generator)  # a missing optional package is named with its install command
     configure_service_logging()
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False)
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import StreamingResponse
 
 from ragcore.pipeline import Pipeline
 from service.errors import error_response
@@ -20,6 +21,7 @@ from service.schemas import (
     SearchPublic,
     SectionPublic,
 )
+from service.streaming import stream_chat, wants_stream
 
 router = APIRouter()
 _ERRORS = {
@@ -52,8 +54,12 @@ def readyz(request: Request):  # type: ignore[no-untyped-def]
 
 
 @router.post("/v1/chat", response_model=ChatPublic, responses=_ERRORS, tags=["chat"])
-def chat(body: ChatCreate, pipeline: PipelineDep) -> ChatPublic:
-    """Answer one user turn with cited sentences, or refuse with a reason and no citations."""
+def chat(body: ChatCreate, request: Request, pipeline: PipelineDep) -> ChatPublic | StreamingResponse:
+    """Answer one user turn with cited sentences, or refuse with a reason and no citations.
+
+    With ``"stream": true`` or ``Accept: text/event-stream``: server-sent events (service/streaming.py)."""
+    if wants_stream(body.stream, request.headers.get("accept")):
+        return stream_chat(pipeline, body.message, body.conversation_id)
     result = pipeline.chat(body.message, body.conversation_id)
     return ChatPublic.model_validate(result.to_dict())
 

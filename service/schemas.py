@@ -31,6 +31,7 @@ class ChatCreate(BaseModel):
         pattern=r"^[A-Za-z0-9_-]+$",
         description="Continue this conversation; omit to start a new one.",
     )
+    stream: bool = Field(False, description="Answer as server-sent events (also: Accept: text/event-stream).")
 
 
 class CitationPublic(BaseModel):
