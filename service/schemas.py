@@ -121,6 +121,33 @@ class HealthPublic(BaseModel):
     index_version: str | None = None
 
 
+class TurnPublic(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    refusal: str | None = Field(None, description="For assistant turns: the refusal reason, if it refused.")
+
+
+class ConversationPublic(BaseModel):
+    """A conversation's turns, visible only to the key that started it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "conversation_id": "5f0c9d2e4b7a4c1e9a3d2b1c0f9e8d7c",
+                    "turns": [
+                        {"role": "user", "content": "How is asthma treated?", "refusal": None},
+                        {"role": "assistant", "content": "Asthma cannot be cured, but … [1]", "refusal": None},
+                    ],
+                }
+            ]
+        }
+    )
+
+    conversation_id: str
+    turns: list[TurnPublic]
+
+
 class ErrorDetail(BaseModel):
     code: str
     message: str
