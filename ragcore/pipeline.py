@@ -82,9 +82,17 @@ class Pipeline:
         return True
 
     # -- answering ------------------------------------------------------------------------
-    def chat(self, message: str, conversation_id: str | None = None, *, owner: str | None = None) -> ChatResult:
+    def chat(
+        self,
+        message: str,
+        conversation_id: str | None = None,
+        *,
+        owner: str | None = None,
+        max_turns: int | None = None,
+    ) -> ChatResult:
         """Answer one turn. ``owner`` is the caller's principal: a new conversation belongs to it, and
-        continuing someone else's conversation fails exactly like an unknown id (no probing)."""
+        continuing someone else's conversation fails exactly like an unknown id (no probing).
+        ``max_turns`` (default: the settings') caps the user turns of one conversation."""
         started = time.perf_counter()
         serving = self.serving  # one version answers the whole request
         if conversation_id is None:
@@ -92,7 +100,7 @@ class Pipeline:
             turns: list[Turn] = []
         else:
             turns = self.history(conversation_id, owner=owner)
-            max_turns = self.settings.limits.max_turns
+            max_turns = max_turns or self.settings.limits.max_turns
             if sum(t.role == "user" for t in turns) >= max_turns:
                 raise ConversationFull(conversation_id, max_turns)
         timings: dict[str, float] = {}

@@ -82,12 +82,13 @@ class RequestContextMiddleware:
                 status,
                 seconds * 1000,
                 extra={
+                    "request_id": request_id,
                     "http": {
                         "method": scope["method"],
                         "route": route,
                         "status": status,
                         "ms": round(seconds * 1000, 1),
-                    }
+                    },
                 },
             )
             request_id_var.reset(token)

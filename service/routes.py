@@ -58,7 +58,8 @@ def chat(body: ChatCreate, pipeline: PipelineDep, owner: Principal, request: Req
     A new conversation belongs to the caller's key; continuing another key's conversation is a 404,
     and one past ``DOCENT_LIMITS__MAX_TURNS`` questions a 409."""
     log.debug("chat message %r (conversation %s)", body.message, body.conversation_id)
-    result = pipeline.chat(body.message, body.conversation_id, owner=owner)
+    max_turns = request.app.state.settings.limits.max_turns
+    result = pipeline.chat(body.message, body.conversation_id, owner=owner, max_turns=max_turns)
     request.app.state.metrics.observe_chat(result)
     return ChatPublic.model_validate(result.to_dict())
 
