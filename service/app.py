@@ -29,6 +29,7 @@ from service.limits import LimitsMiddleware
 from service.metrics import ServiceMetrics
 from service.metrics import router as metrics_router
 from service.observability import RequestContextMiddleware
+from service.openapi_docs import document_optional_auth
 from service.ratelimit import RateLimiter, TokenBucketLimiter
 from service.routes import router
 
@@ -118,6 +119,7 @@ def create_app(
         index_version=lambda: holder.pipeline.index_version if holder.pipeline else None,
         job_statuses=app.state.jobs.statuses,
     )
+    document_optional_auth(app, chat_keys_required=app.state.keys.has_role("chat"))
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(conversation_router)

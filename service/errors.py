@@ -61,6 +61,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's "error parsing the body": bytes that are not JSON text
+            return error_response(422, "invalid_request", "the body is not valid UTF-8 JSON")
         code = {
             401: "unauthorized",
             403: "forbidden",

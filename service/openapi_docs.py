@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
 from service.schemas import ErrorPublic
 
 _ERRORS: dict[int, tuple[str, str, str]] = {
@@ -49,3 +52,21 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
 
 # Every /v1 route passes the limits middleware (413, 429, 503 timeout) and may need a key (401).
 V1_ERRORS = (401, 413, 422, 429, 503)
+
+
+def document_optional_auth(app: FastAPI, *, chat_keys_required: bool) -> None:
+    """Make the schema say what the running service does: while no chat key is configured the
+    chat routes accept requests without a key, so their Bearer requirement is marked optional."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            if not chat_keys_required:
+                for path, operations in schema.get("paths", {}).items():
+                    for operation in operations.values():
+                        if operation.get("security") and not path.startswith("/v1/admin"):
+                            operation["security"] = [{}, *operation["security"]]
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
