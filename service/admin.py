@@ -26,6 +26,24 @@ PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
 
 
 class JobPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "4f2c0d9e8b7a4c1e9a3d2b1c0f9e8d7c",
+                    "status": "running",
+                    "stage": "embedding",
+                    "done": 120,
+                    "total": 480,
+                    "started": 1764175934.2,
+                    "finished": None,
+                    "result": None,
+                    "error": None,
+                }
+            ]
+        }
+    )
+
     id: str
     status: str
     stage: str
@@ -38,6 +56,19 @@ class JobPublic(BaseModel):
 
 
 class IndexPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "live_version": "20261126T165214524691Z-464ce3",
+                    "serving_version": "20261126T165214524691Z-464ce3",
+                    "versions": ["20261125T101010000000Z-1a2b3c", "20261126T165214524691Z-464ce3"],
+                    "manifest": {"model_id": "all-MiniLM-L6-v2", "dim": 384},
+                }
+            ]
+        }
+    )
+
     live_version: str | None
     serving_version: str
     versions: list[str]
@@ -45,7 +76,9 @@ class IndexPublic(BaseModel):
 
 
 class RollbackCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{}, {"version": "20261125T101010000000Z-1a2b3c"}]}
+    )
     version: str | None = Field(None, pattern=r"^[0-9A-Za-z_-]{1,80}$", description="Default: the previous version.")
 
 
