@@ -131,6 +131,7 @@ def create_app(
     app.add_middleware(
         LimitsMiddleware,
         limiter=limiter,
+        keys=app.state.keys,
         max_body_bytes=settings.limits.max_body_bytes,
         timeout_s=settings.limits.request_timeout_s,
     )

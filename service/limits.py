@@ -1,7 +1,8 @@
 """ASGI middleware that bounds what one request may cost: rate, body size and time.
 
 - **rate**: ``/v1/*`` requests take a token from the caller's bucket (``key:<sha256 prefix>`` for a
-  Bearer key, else ``ip:<client address>``); an empty bucket is a 429 with ``Retry-After``.
+  configured Bearer key, else ``ip:<client address>`` — an unknown key never buys a fresh bucket);
+  an empty bucket is a 429 with ``Retry-After``.
 - **body size**: a declared ``Content-Length`` over the limit is refused at once; a body that
   turns out larger while it is read is cut off — both a 413.
 - **time**: a request that has not started its response after ``request_timeout_s`` gets a 503
@@ -13,12 +14,12 @@ Pure ASGI (not ``BaseHTTPMiddleware``) so streaming bodies pass through untouche
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from service.auth import KeyRing, principal_of
 from service.ratelimit import RateLimiter, retry_after_header
 
 
@@ -31,19 +32,24 @@ async def send_error(send: Send, status: int, code: str, message: str, headers: 
     await send({"type": "http.response.body", "body": body})
 
 
-def caller_identity(scope: Scope) -> str:
-    """Who is asking, for rate limiting: a hash of the Bearer key, or the client address."""
+def caller_identity(scope: Scope, keys: KeyRing) -> str:
+    """Who is asking, for rate limiting: a configured Bearer key's principal, else the client address."""
     for name, value in scope.get("headers", ()):
-        if name == b"authorization" and value.startswith(b"Bearer "):
-            return "key:" + hashlib.sha256(value[7:]).hexdigest()[:32]
+        if name == b"authorization" and value[:7].lower() == b"bearer ":
+            key = value[7:].decode("latin-1").strip()
+            if keys.role_of(key) is not None:
+                return principal_of(key)
     client = scope.get("client")
     return f"ip:{client[0] if client else 'unknown'}"
 
 
 class LimitsMiddleware:
-    def __init__(self, app: ASGIApp, *, limiter: RateLimiter | None, max_body_bytes: int, timeout_s: float) -> None:
+    def __init__(
+        self, app: ASGIApp, *, limiter: RateLimiter | None, keys: KeyRing, max_body_bytes: int, timeout_s: float
+    ) -> None:
         self.app = app
         self.limiter = limiter
+        self.keys = keys
         self.max_body_bytes = max_body_bytes
         self.timeout_s = timeout_s
 
@@ -52,7 +58,7 @@ class LimitsMiddleware:
             await self.app(scope, receive, send)
             return
         if self.limiter is not None and scope["path"].startswith("/v1/"):
-            wait = self.limiter.acquire(caller_identity(scope))
+            wait = self.limiter.acquire(caller_identity(scope, self.keys))
             if wait is not None:
                 await send_error(
                     send,

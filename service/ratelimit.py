@@ -1,7 +1,7 @@
 """The ``RateLimiter`` seam and its in-memory token bucket.
 
-The service asks the limiter once per request, with the caller's identity (``key:<hash>`` when a
-Bearer key was sent, ``ip:<address>`` otherwise); a refusal becomes a 429 with ``Retry-After``.
+The service asks the limiter once per request, with the caller's identity (``key:<hash>`` for a
+configured Bearer key, ``ip:<address>`` otherwise); a refusal becomes a 429 with ``Retry-After``.
 The backend is chosen by name in the composition root (:func:`service.app.create_app`) from
 ``DOCENT_LIMITS__RATE_LIMITER``, so a shared store (Redis) can replace the in-process one when
 several workers serve together.

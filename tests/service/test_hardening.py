@@ -258,3 +258,10 @@ def test_no_message_text_in_logs_at_info_only_at_debug(client, caplog):
     with caplog.at_level(logging.DEBUG):
         client.post("/v1/chat", json={"message": secret})
     assert any("Zebulon" in formatter.format(r) for r in caplog.records)  # explicitly enabled: debug shows it
+
+
+def test_an_unknown_key_never_buys_a_fresh_bucket(pipeline, bundled_index):
+    limiter = TokenBucketLimiter(rate=0.01, burst=1)
+    with app_client(pipeline, bundled_index, rate_limiter=limiter) as client:  # keys off: chat is open
+        assert client.get("/v1/domains", headers=bearer("made-up-1")).status_code == 200
+        assert_error(client.get("/v1/domains", headers=bearer("made-up-2")), 429)  # same address, same bucket
