@@ -5,6 +5,7 @@ Both expose the same three calls, so the same items give the same scores either 
 
 from __future__ import annotations
 
+import time
 from typing import Protocol
 
 import httpx
@@ -42,20 +43,26 @@ class HttpTarget:
         self.client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout, headers=headers)
         self._documents: dict[str, str] = {}
 
+    def _send(self, method: str, url: str, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def]
+        """One request; a 429 (the server's rate limit) is retried after its ``Retry-After``."""
+        for _ in range(30):
+            response = self.client.request(method, url, **kwargs)
+            if response.status_code != 429:
+                break
+            time.sleep(float(response.headers.get("Retry-After", "1")))
+        response.raise_for_status()
+        return response
+
     def chat(self, message: str, conversation_id: str | None) -> dict:
         body = {"message": message} | ({"conversation_id": conversation_id} if conversation_id else {})
-        response = self.client.post("/v1/chat", json=body)
-        response.raise_for_status()
-        return response.json()
+        return self._send("POST", "/v1/chat", json=body).json()
 
     def search(self, query: str, k: int) -> list[str]:
-        response = self.client.post("/v1/search", json={"query": query, "k": k})
-        response.raise_for_status()
+        response = self._send("POST", "/v1/search", json={"query": query, "k": k})
         return documents_in_order([h["doc_id"] for h in response.json()["hits"]])
 
     def document_text(self, doc_id: str) -> str:
         if doc_id not in self._documents:
-            response = self.client.get(f"/v1/documents/{doc_id}")
-            response.raise_for_status()
+            response = self._send("GET", f"/v1/documents/{doc_id}")
             self._documents[doc_id] = response.json()["text"]
         return self._documents[doc_id]

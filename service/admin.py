@@ -1,44 +1,49 @@
 """Operator routes under ``/v1/admin``: re-ingest, job progress, live version, rollback.
 
-They need ``Authorization: Bearer <DOCENT_ADMIN_API_KEY>``; without a configured key they are
-disabled (404). Paths are never taken from requests: re-ingest always reads the configured
-corpus root.
+They need an admin key (``Authorization: Bearer <key>``, see :mod:`service.auth`); without a
+configured admin key they are disabled (404). Paths are never taken from requests: re-ingest
+always reads the configured corpus root.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from ragcore.index_store import IndexStore
 from ragcore.pipeline import Pipeline
+from service.auth import AdminDep
+from service.openapi_docs import V1_ERRORS, error_responses
 from service.routes import get_pipeline
-from service.schemas import ErrorPublic
 
 router = APIRouter(prefix="/v1/admin", tags=["admin"])
-_ERRORS = {code: {"model": ErrorPublic} for code in (401, 403, 404, 409, 422, 503)}
+_ERRORS = error_responses(*V1_ERRORS, 403, 404, 409)
 
 
-def require_admin(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-    key = request.app.state.settings.admin_api_key
-    if not key:
-        raise HTTPException(404, "admin routes are disabled: set DOCENT_ADMIN_API_KEY to enable them")
-    if not authorization or not authorization.startswith("Bearer "):
-        raise HTTPException(401, "admin routes need Authorization: Bearer <admin key>")
-    given = hashlib.sha256(authorization.removeprefix("Bearer ").encode()).digest()
-    if not hmac.compare_digest(given, hashlib.sha256(key.encode()).digest()):
-        raise HTTPException(403, "this key is not an admin key")
-
-
-AdminDep = Annotated[None, Depends(require_admin)]
 PipelineDep = Annotated[Pipeline, Depends(get_pipeline)]
 
 
 class JobPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "id": "4f2c0d9e8b7a4c1e9a3d2b1c0f9e8d7c",
+                    "status": "running",
+                    "stage": "embedding",
+                    "done": 120,
+                    "total": 480,
+                    "started": 1764175934.2,
+                    "finished": None,
+                    "result": None,
+                    "error": None,
+                }
+            ]
+        }
+    )
+
     id: str
     status: str
     stage: str
@@ -51,6 +56,19 @@ class JobPublic(BaseModel):
 
 
 class IndexPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "live_version": "20261126T165214524691Z-464ce3",
+                    "serving_version": "20261126T165214524691Z-464ce3",
+                    "versions": ["20261125T101010000000Z-1a2b3c", "20261126T165214524691Z-464ce3"],
+                    "manifest": {"model_id": "all-MiniLM-L6-v2", "dim": 384},
+                }
+            ]
+        }
+    )
+
     live_version: str | None
     serving_version: str
     versions: list[str]
@@ -58,7 +76,9 @@ class IndexPublic(BaseModel):
 
 
 class RollbackCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{}, {"version": "20261125T101010000000Z-1a2b3c"}]}
+    )
     version: str | None = Field(None, pattern=r"^[0-9A-Za-z_-]{1,80}$", description="Default: the previous version.")
 
 

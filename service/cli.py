@@ -40,7 +40,7 @@ def run_serve(args: argparse.Namespace) -> int:
     settings = _settings(args.index)
     IndexStore(settings.index_dir).require_current()  # fail fast, before binding the port
     require_backend(settings.generator)  # a missing optional package is named with its install command
-    configure_service_logging()
+    configure_service_logging(settings.log_level)
     uvicorn.run(create_app(settings), host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 

@@ -9,7 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ragcore.errors import ConversationNotFound, DocentError, DocumentNotFound, IndexNotFound, IndexStoreError
+from ragcore.errors import (
+    ConversationFull,
+    ConversationNotFound,
+    DocentError,
+    DocumentNotFound,
+    IndexNotFound,
+    IndexStoreError,
+)
 from service.jobs import JobConflict
 
 log = logging.getLogger(__name__)
@@ -27,6 +34,7 @@ class ServiceUnavailable(Exception):
 _EXPECTED: dict[type[Exception], tuple[int, str]] = {
     DocumentNotFound: (404, "document_not_found"),
     ConversationNotFound: (404, "conversation_not_found"),
+    ConversationFull: (409, "too_many_turns"),
     IndexNotFound: (404, "version_not_found"),
     JobConflict: (409, "job_running"),
     ServiceUnavailable: (503, "not_ready"),
@@ -53,12 +61,15 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # FastAPI's "error parsing the body": bytes that are not JSON text
+            return error_response(422, "invalid_request", "the body is not valid UTF-8 JSON")
         code = {
             401: "unauthorized",
             403: "forbidden",
             404: "not_found",
             405: "method_not_allowed",
             413: "too_large",
+            429: "rate_limited",
         }.get(exc.status_code, "http_error")
         return error_response(exc.status_code, code, str(exc.detail))
 

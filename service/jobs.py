@@ -68,6 +68,11 @@ class JobRunner:
     def get(self, job_id: str) -> Job | None:
         return self._jobs.get(job_id)
 
+    def statuses(self) -> list[str]:
+        """The status of every job started by this process (for metrics)."""
+        with self._lock:
+            return [job.status for job in self._jobs.values()]
+
     def _run(self, job: Job, pipeline: Pipeline) -> None:
         settings = pipeline.settings
         try:

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import StreamingResponse
 
 from ragcore.pipeline import Pipeline
+from service.auth import Principal
 from service.errors import error_response
+from service.openapi_docs import V1_ERRORS, error_responses
 from service.schemas import (
     ChatCreate,
     ChatPublic,
     DocumentPublic,
     DomainPublic,
-    ErrorPublic,
     HealthPublic,
     SearchCreate,
     SearchHit,
@@ -23,12 +25,10 @@ from service.schemas import (
 )
 from service.streaming import stream_chat, wants_stream
 
+log = logging.getLogger(__name__)
 router = APIRouter()
-_ERRORS = {
-    404: {"model": ErrorPublic, "description": "Unknown document or conversation."},
-    422: {"model": ErrorPublic, "description": "Invalid request."},
-    503: {"model": ErrorPublic, "description": "The index is not loaded yet."},
-}
+_V1_ERRORS = error_responses(*V1_ERRORS)
+_V1_404_ERRORS = error_responses(*V1_ERRORS, 404)
 
 
 def get_pipeline(request: Request) -> Pipeline:
@@ -44,7 +44,7 @@ def healthz() -> HealthPublic:
     return HealthPublic(status="ok")
 
 
-@router.get("/readyz", response_model=HealthPublic, responses={503: _ERRORS[503]}, tags=["health"])
+@router.get("/readyz", response_model=HealthPublic, responses=error_responses(503), tags=["health"])
 def readyz(request: Request):  # type: ignore[no-untyped-def]
     """The index is loaded and requests can be answered."""
     holder = request.app.state.holder
@@ -53,19 +53,31 @@ def readyz(request: Request):  # type: ignore[no-untyped-def]
     return HealthPublic(status="ready", index_version=holder.pipeline.index_version)
 
 
-@router.post("/v1/chat", response_model=ChatPublic, responses=_ERRORS, tags=["chat"])
-def chat(body: ChatCreate, request: Request, pipeline: PipelineDep) -> ChatPublic | StreamingResponse:
+@router.post("/v1/chat", response_model=ChatPublic, responses=error_responses(*V1_ERRORS, 404, 409), tags=["chat"])
+def chat(body: ChatCreate, pipeline: PipelineDep, owner: Principal, request: Request) -> ChatPublic | StreamingResponse:
     """Answer one user turn with cited sentences, or refuse with a reason and no citations.
 
-    With ``"stream": true`` or ``Accept: text/event-stream``: server-sent events (service/streaming.py)."""
+    A new conversation belongs to the caller's key; continuing another key's conversation is a 404,
+    and one past ``DOCENT_LIMITS__MAX_TURNS`` questions a 409. With ``"stream": true`` or
+    ``Accept: text/event-stream``: server-sent events (service/streaming.py)."""
+    log.debug("chat message %r (conversation %s)", body.message, body.conversation_id)
+    max_turns = request.app.state.settings.limits.max_turns
     if wants_stream(body.stream, request.headers.get("accept")):
-        return stream_chat(pipeline, body.message, body.conversation_id)
-    result = pipeline.chat(body.message, body.conversation_id)
+        return stream_chat(
+            pipeline,
+            body.message,
+            body.conversation_id,
+            owner=owner,
+            max_turns=max_turns,
+            on_result=request.app.state.metrics.observe_chat,
+        )
+    result = pipeline.chat(body.message, body.conversation_id, owner=owner, max_turns=max_turns)
+    request.app.state.metrics.observe_chat(result)
     return ChatPublic.model_validate(result.to_dict())
 
 
-@router.post("/v1/search", response_model=SearchPublic, responses=_ERRORS, tags=["search"])
-def search(body: SearchCreate, pipeline: PipelineDep) -> SearchPublic:
+@router.post("/v1/search", response_model=SearchPublic, responses=_V1_ERRORS, tags=["search"])
+def search(body: SearchCreate, pipeline: PipelineDep, _: Principal) -> SearchPublic:
     """Ranked chunks for a query (hybrid dense + BM25, reranked), for clients and debugging."""
     hits = pipeline.search(body.query, k=body.k, domain=body.domain)
     return SearchPublic(
@@ -89,8 +101,8 @@ def search(body: SearchCreate, pipeline: PipelineDep) -> SearchPublic:
     )
 
 
-@router.get("/v1/documents/{doc_id:path}", response_model=DocumentPublic, responses=_ERRORS, tags=["documents"])
-def document(doc_id: Annotated[str, Path(max_length=512)], pipeline: PipelineDep) -> DocumentPublic:
+@router.get("/v1/documents/{doc_id:path}", response_model=DocumentPublic, responses=_V1_404_ERRORS, tags=["documents"])
+def document(doc_id: Annotated[str, Path(max_length=512)], pipeline: PipelineDep, _: Principal) -> DocumentPublic:
     """A document's normalised text (citation offsets index it) and metadata."""
     serving = pipeline.serving
     doc = serving.index.catalog.document(doc_id)
@@ -108,8 +120,8 @@ def document(doc_id: Annotated[str, Path(max_length=512)], pipeline: PipelineDep
     )
 
 
-@router.get("/v1/domains", response_model=list[DomainPublic], responses={503: _ERRORS[503]}, tags=["domains"])
-def domains(pipeline: PipelineDep) -> list[DomainPublic]:
+@router.get("/v1/domains", response_model=list[DomainPublic], responses=_V1_ERRORS, tags=["domains"])
+def domains(pipeline: PipelineDep, _: Principal) -> list[DomainPublic]:
     """The domains Docent covers, with example questions and disclaimers."""
     return [
         DomainPublic(

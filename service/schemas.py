@@ -52,6 +52,38 @@ class RefusalPublic(BaseModel):
 
 
 class ChatPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "conversation_id": "5f0c9d2e4b7a4c1e9a3d2b1c0f9e8d7c",
+                    "answer": "Asthma cannot be cured, but most people with asthma can control their symptoms [1].",
+                    "citations": [
+                        {
+                            "n": 1,
+                            "doc_id": "healthcare/asthma.md",
+                            "title": "Asthma: symptoms, triggers, inhalers and attack warning signs",
+                            "source": "https://www.nhlbi.nih.gov/health/asthma",
+                            "section": "What asthma is",
+                            "quote": "Asthma cannot be cured, but most people with asthma can control their symptoms.",
+                            "char_start": 392,
+                            "char_end": 493,
+                            "score": 0.71,
+                        }
+                    ],
+                    "refusal": None,
+                    "domain": "healthcare",
+                    "rewritten_query": "How is asthma treated?",
+                    "disclaimer": "Docent shares general health information; it is not medical advice.",
+                    "notice": None,
+                    "index_version": "20261126T165214524691Z-464ce3",
+                    "generator": "extractive",
+                    "timings_ms": {"embed": 9.1, "retrieve": 8.0, "generate": 0.4, "total": 19.2},
+                }
+            ]
+        }
+    )
+
     conversation_id: str
     answer: str
     citations: list[CitationPublic]
@@ -66,7 +98,10 @@ class ChatPublic(BaseModel):
 
 
 class SearchCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"query": "security deposit deductions", "k": 3, "domain": "law"}]},
+    )
 
     query: Text = Field(description="What to search for (1-4,000 characters, not blank).")
     k: int = Field(5, ge=1, le=50)
@@ -87,6 +122,31 @@ class SearchHit(BaseModel):
 
 
 class SearchPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "query": "security deposit deductions",
+                    "index_version": "20261126T165214524691Z-464ce3",
+                    "hits": [
+                        {
+                            "rank": 1,
+                            "chunk_id": "ee9152c932c656b1c45d02cd",
+                            "doc_id": "law/security-deposits.md",
+                            "title": "Security deposits",
+                            "domain": "law",
+                            "section": "Deductions",
+                            "text": "A landlord may deduct unpaid rent and repairs beyond normal wear.",
+                            "char_start": 812,
+                            "char_end": 1290,
+                            "score": 0.6421,
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
     query: str
     hits: list[SearchHit]
     index_version: str
@@ -100,6 +160,24 @@ class SectionPublic(BaseModel):
 
 
 class DocumentPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "doc_id": "healthcare/asthma.md",
+                    "title": "Asthma: symptoms, triggers, inhalers and attack warning signs",
+                    "domain": "healthcare",
+                    "text": "Asthma is a long-term disease of the airways …",
+                    "metadata": {"source": "https://www.nhlbi.nih.gov/health/asthma", "license": "Public domain"},
+                    "sections": [
+                        {"heading": "What asthma is", "path": ["What asthma is"], "char_start": 0, "char_end": 640}
+                    ],
+                    "index_version": "20261126T165214524691Z-464ce3",
+                }
+            ]
+        }
+    )
+
     doc_id: str
     title: str
     domain: str
@@ -110,6 +188,20 @@ class DocumentPublic(BaseModel):
 
 
 class DomainPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "law",
+                    "title": "Law",
+                    "description": "Plain-language guides to everyday legal questions.",
+                    "examples": ["How much notice does my landlord need to give before entering?"],
+                    "disclaimer": "Docent shares general legal information; it is not legal advice.",
+                }
+            ]
+        }
+    )
+
     name: str
     title: str
     description: str
@@ -118,8 +210,39 @@ class DomainPublic(BaseModel):
 
 
 class HealthPublic(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ready", "index_version": "20261126T165214524691Z-464ce3"}]}
+    )
+
     status: str
     index_version: str | None = None
+
+
+class TurnPublic(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+    refusal: str | None = Field(None, description="For assistant turns: the refusal reason, if it refused.")
+
+
+class ConversationPublic(BaseModel):
+    """A conversation's turns, visible only to the key that started it."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "conversation_id": "5f0c9d2e4b7a4c1e9a3d2b1c0f9e8d7c",
+                    "turns": [
+                        {"role": "user", "content": "How is asthma treated?", "refusal": None},
+                        {"role": "assistant", "content": "Asthma cannot be cured, but … [1]", "refusal": None},
+                    ],
+                }
+            ]
+        }
+    )
+
+    conversation_id: str
+    turns: list[TurnPublic]
 
 
 class ErrorDetail(BaseModel):

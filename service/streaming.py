@@ -23,11 +23,12 @@ import logging
 import queue
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from fastapi.responses import StreamingResponse
 
+from ragcore.answers import ChatResult
 from ragcore.pipeline import Pipeline
 from service.schemas import ChatPublic
 
@@ -57,13 +58,26 @@ class _QueueListener:
         self.events.put(("token", {"text": text}))
 
 
-def stream_chat(pipeline: Pipeline, message: str, conversation_id: str | None) -> StreamingResponse:
-    """Run the turn in a worker thread; raise its error if it fails before ``meta``, else stream."""
+def stream_chat(
+    pipeline: Pipeline,
+    message: str,
+    conversation_id: str | None,
+    *,
+    owner: str | None = None,
+    max_turns: int | None = None,
+    on_result: Callable[[ChatResult], None] | None = None,
+) -> StreamingResponse:
+    """Run the turn in a worker thread; raise its error if it fails before ``meta``, else stream.
+    ``owner`` and ``max_turns`` apply as for a plain answer; ``on_result`` sees the final result."""
     events: queue.Queue[tuple[str, Any]] = queue.Queue()
 
     def work() -> None:
         try:
-            events.put(("result", pipeline.chat(message, conversation_id, listener=_QueueListener(events))))
+            listener = _QueueListener(events)
+            result = pipeline.chat(message, conversation_id, owner=owner, max_turns=max_turns, listener=listener)
+            if on_result is not None:
+                on_result(result)
+            events.put(("result", result))
         except Exception as exc:  # handed to the response thread
             events.put(("error", exc))
 

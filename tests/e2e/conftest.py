@@ -45,13 +45,18 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(index_dir: Path, **env: str):
-    """`docent serve` under uvicorn on a free port; yields the base URL once /readyz says ready."""
+def running_server(index_dir: Path, log_file: Path | None = None, **env: str):
+    """`docent serve` under uvicorn on a free port; yields the base URL once /readyz says ready.
+
+    The server's output goes to ``log_file`` (a temporary file by default), never to a pipe that
+    nobody reads: one JSON line per request would fill it and block the server."""
     port = free_port()
+    log_file = log_file or index_dir.parent / f"server-{port}.log"
+    output = open(log_file, "wb")  # closed in finally
     process = subprocess.Popen(
         [sys.executable, "-m", "docent", "serve", "--index", str(index_dir), "--port", str(port)],
         env=os.environ | {"HF_HUB_OFFLINE": "1"} | env,
-        stdout=subprocess.PIPE,
+        stdout=output,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -59,7 +64,7 @@ def running_server(index_dir: Path, **env: str):
         deadline = time.monotonic() + 120
         while True:
             if process.poll() is not None:
-                pytest.fail(f"server exited: {process.stdout.read().decode()[-2000:]}")
+                pytest.fail(f"server exited: {log_file.read_text(errors='replace')[-2000:]}")
             try:
                 if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
                     break
@@ -72,3 +77,4 @@ def running_server(index_dir: Path, **env: str):
     finally:
         process.terminate()
         process.wait(20)
+        output.close()

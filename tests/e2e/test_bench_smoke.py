@@ -25,4 +25,6 @@ def test_bench_quick_writes_results(tmp_path):
     retrieval = json.loads((tmp_path / "retrieval.json").read_text())
     assert set(retrieval["configs"]) == {"dense", "bm25", "fused", "fused+rerank"}
     assert all(0 <= c["ndcg@10"] <= 1 for c in retrieval["configs"].values())
+    load = json.loads((tmp_path / "load.json").read_text())
+    assert load["requests"] > 0 and load["errors"] == 0 and load["peak_rss_mb"] > 0
     assert (tmp_path / "summary.md").read_text().startswith("# Benchmark results")
