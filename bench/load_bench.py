@@ -4,8 +4,8 @@ httpx loop (default 60 s, 16 concurrent clients) with the development set's ques
 Reports requests/s, p50/p95/max latency, errors (any non-200 or transport error), the server
 process's peak resident memory (VmHWM), and p50 under load as a ratio to the single-request p50
 measured in the same run, one request at a time right after the load, on the warm server. The
-first requests after start-up are much slower (1.6 s against 0.13 s p50 in one run), so that cold
-figure, measured before the load, is reported apart. The rate limit is off for the run.
+first requests after start-up are slower (p50 155 ms against 63 ms warm on a quiet machine), so
+that cold figure, measured before the load, is reported apart. The rate limit is off for the run.
 
     .venv/bin/python -m bench.load_bench [--duration 60] [--concurrency 16]
 """
