@@ -53,7 +53,34 @@ def readyz(request: Request):  # type: ignore[no-untyped-def]
     return HealthPublic(status="ready", index_version=holder.pipeline.index_version)
 
 
-@router.post("/v1/chat", response_model=ChatPublic, responses=error_responses(*V1_ERRORS, 404, 409), tags=["chat"])
+_SSE_EXAMPLE = (
+    'event: meta\ndata: {"conversation_id": "4f1c…", "rewritten_query": "…", "domain": "healthcare"}\n\n'
+    'event: token\ndata: {"text": "Asthma "}\n\n'
+    'event: citation\ndata: {"n": 1, "doc_id": "healthcare/asthma.md", "quote": "…"}\n\n'
+    'event: done\ndata: {"conversation_id": "4f1c…", "answer": "…", "citations": […]}\n\n'
+)
+_CHAT_RESPONSES = error_responses(*V1_ERRORS, 404, 409) | {
+    200: {
+        "description": "The answer (JSON), or with streaming server-sent events meta, token, citation, refusal "
+        "and done (the full response object; authoritative).",
+        "content": {
+            "text/event-stream": {
+                "schema": {  # one server-sent event; ``data`` is one line of JSON
+                    "type": "object",
+                    "properties": {
+                        "event": {"type": "string", "enum": ["meta", "token", "citation", "refusal", "done", "error"]},
+                        "data": {"type": "string"},
+                    },
+                    "required": ["event", "data"],
+                },
+                "example": _SSE_EXAMPLE,
+            }
+        },
+    }
+}
+
+
+@router.post("/v1/chat", response_model=ChatPublic, responses=_CHAT_RESPONSES, tags=["chat"])
 def chat(body: ChatCreate, pipeline: PipelineDep, owner: Principal, request: Request) -> ChatPublic | StreamingResponse:
     """Answer one user turn with cited sentences, or refuse with a reason and no citations.
 
