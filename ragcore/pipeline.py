@@ -59,7 +59,7 @@ class Pipeline:
 
     # -- index versions -------------------------------------------------------------------
     def _load(self, version: str | None) -> Serving:
-        index = load_version(self.store, version)
+        index = load_version(self.store, version, milvus_uri=self.settings.milvus_uri)
         check_manifest(
             index.manifest, model_id=self.embedder.model_id, dim=self.embedder.dim, chunker_version=CHUNKER_VERSION
         )

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from ragcore.vector_backends import VectorBackend
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -90,6 +93,16 @@ class Settings(BaseSettings):
     )
     retrieval: RetrievalSettings = Field(default_factory=lambda: RetrievalSettings(), description="Retrieval.")
     answer: AnswerSettings = Field(default_factory=lambda: AnswerSettings(), description="Extractive answers.")
+    vector_backend: Literal["faiss", "milvus"] = Field(
+        "faiss", description="Where ingest stores chunk vectors: FAISS files (embedded) or a Milvus collection."
+    )
+    milvus_uri: str | None = Field(
+        None, description="Milvus address (http://host:19530); needed by ingest with the milvus backend; "
+        "replicas use it instead of the address recorded at ingest."
+    )
+    milvus_prefix: str = Field(
+        "docent", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,40}$", description="Prefix of Milvus collection and alias names."
+    )
 
     @field_validator("chunk_overlap_tokens")
     @classmethod
@@ -102,6 +115,13 @@ class Settings(BaseSettings):
     @property
     def resolved_domains_file(self) -> Path:
         return self.domains_file or self.corpus_dir / "domains.yaml"
+
+    @property
+    def vector_backend_config(self) -> VectorBackend:
+        """The ingest-side :class:`ragcore.vector_backends.VectorBackend` these settings describe."""
+        from ragcore.vector_backends import VectorBackend
+
+        return VectorBackend(self.vector_backend, self.milvus_uri, self.milvus_prefix)
 
     @property
     def resolved_conversations_db(self) -> Path:
