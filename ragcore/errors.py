@@ -7,7 +7,8 @@
      │    ├── IndexNotFound   no published version where one was expected
      │    └── IndexMismatch   built with another model, dimension or chunker version
      ├── DocumentNotFound     an unknown document id was asked for
-     ├── ConversationNotFound an unknown conversation id was given
+     ├── ConversationNotFound an unknown conversation id was given (or another key's)
+ ├── ConversationFull     a conversation reached the most turns allowed
      └── GenerationError      an answer generator failed
 
 Every error carries enough context (which path, which version) to act on without a traceback.
@@ -68,3 +69,14 @@ class ConversationNotFound(DocentError):
     def __init__(self, conversation_id: str) -> None:
         super().__init__(f"no conversation with id {conversation_id!r}")
         self.conversation_id = conversation_id
+
+
+class ConversationFull(DocentError):
+    """A conversation already holds the most user turns allowed (``DOCENT_LIMITS__MAX_TURNS``)."""
+
+    def __init__(self, conversation_id: str, max_turns: int) -> None:
+        super().__init__(
+            f"conversation {conversation_id!r} reached its limit of {max_turns} questions; start a new conversation"
+        )
+        self.conversation_id = conversation_id
+        self.max_turns = max_turns

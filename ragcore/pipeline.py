@@ -18,7 +18,7 @@ from ragcore.chunking import CHUNKER_VERSION
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
 from ragcore.domains import DomainCatalog, load_domains
 from ragcore.embedding import Embedder, SentenceTransformerEmbedder
-from ragcore.errors import ConversationNotFound
+from ragcore.errors import ConversationFull, ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
 from ragcore.followups import rewrite_query, topic_of
 from ragcore.generation import AnswerGenerator, Draft
@@ -82,17 +82,19 @@ class Pipeline:
         return True
 
     # -- answering ------------------------------------------------------------------------
-    def chat(self, message: str, conversation_id: str | None = None) -> ChatResult:
+    def chat(self, message: str, conversation_id: str | None = None, *, owner: str | None = None) -> ChatResult:
+        """Answer one turn. ``owner`` is the caller's principal: a new conversation belongs to it, and
+        continuing someone else's conversation fails exactly like an unknown id (no probing)."""
         started = time.perf_counter()
         serving = self.serving  # one version answers the whole request
         if conversation_id is None:
-            conversation_id = self.conversations.create()
+            conversation_id = self.conversations.create(owner)
             turns: list[Turn] = []
         else:
-            stored = self.conversations.turns(conversation_id)
-            if stored is None:
-                raise ConversationNotFound(conversation_id)
-            turns = stored
+            turns = self.history(conversation_id, owner=owner)
+            max_turns = self.settings.limits.max_turns
+            if sum(t.role == "user" for t in turns) >= max_turns:
+                raise ConversationFull(conversation_id, max_turns)
         timings: dict[str, float] = {}
         topics = [self._topic_of(t) for t in turns if t.role == "user"]
         rewritten, topic = rewrite_query(message, topics)
@@ -122,6 +124,19 @@ class Pipeline:
             ],
         )
         return result
+
+    def history(self, conversation_id: str, *, owner: str | None = None) -> list[Turn]:
+        """The turns of a conversation ``owner`` may see; :class:`ConversationNotFound` otherwise."""
+        stored = self.conversations.turns(conversation_id)
+        if stored is None or self.conversations.owner_of(conversation_id) != owner:
+            raise ConversationNotFound(conversation_id)
+        return stored
+
+    def delete_conversation(self, conversation_id: str, *, owner: str | None = None) -> None:
+        """Delete a conversation ``owner`` may see; :class:`ConversationNotFound` otherwise."""
+        self.history(conversation_id, owner=owner)
+        if not self.conversations.delete(conversation_id):
+            raise ConversationNotFound(conversation_id)
 
     def search(self, query: str, *, k: int | None = None, domain: str | None = None) -> list[ScoredChunk]:
         return self.serving.retriever.retrieve(query, self.embedder.embed_query(query), k=k, domain=domain)

@@ -61,6 +61,19 @@ class AnswerSettings(BaseSettings):
     )
 
 
+class LimitSettings(BaseSettings):
+    """What one caller may ask of the service (the HTTP layer enforces these)."""
+
+    rate_limiter: Literal["memory", "off"] = Field(
+        "memory", description="Rate-limiter backend: memory (token buckets in this process) or off."
+    )
+    rate_per_s: float = Field(5.0, gt=0.0, description="Requests per second each key (or client address) refills.")
+    burst: int = Field(20, ge=1, description="Requests a key may make at once before it is limited.")
+    max_body_bytes: int = Field(64 * 1024, ge=1024, description="Largest request body accepted (413 beyond).")
+    max_turns: int = Field(50, ge=1, description="Most user turns in one conversation (409 beyond).")
+    request_timeout_s: float = Field(30.0, gt=0.0, description="A request still running after this gets a 503.")
+
+
 class Settings(BaseSettings):
     """Everything Docent can be configured with."""
 
@@ -88,6 +101,24 @@ class Settings(BaseSettings):
     admin_api_key: str | None = Field(
         None, description="Bearer key for /v1/admin routes; without one the admin routes are disabled."
     )
+    api_keys: str | None = Field(
+        None,
+        description="Comma-separated API keys as role:sha256hex (role chat or admin); with any chat key, "
+        "/v1 chat routes need a key.",
+    )
+    api_keys_file: Path | None = Field(
+        None, description="File of API keys, one role:sha256hex per line (# comments); merged with api_keys."
+    )
+    conversation_retention_s: float = Field(
+        30 * 24 * 3600.0, ge=0.0, description="Conversations idle longer than this are deleted (0: kept forever)."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description='Origins allowed by CORS, as JSON (["https://a.example"]); none by default.'
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="Service log level; message text is logged only at DEBUG."
+    )
+    limits: LimitSettings = Field(default_factory=lambda: LimitSettings(), description="Request limits.")
     reload_interval_s: float = Field(
         2.0, ge=0.0, description="How often the service checks CURRENT for a new version (0: never)."
     )

@@ -22,10 +22,19 @@ from ragcore.settings import Settings
 from service.admin import router as admin_router
 from service.errors import ServiceUnavailable, install_error_handlers
 from service.jobs import JobRunner
+from service.limits import LimitsMiddleware
+from service.ratelimit import RateLimiter, TokenBucketLimiter
 from service.routes import router
 
 log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
+
+
+# Rate-limiter backends by name (DOCENT_LIMITS__RATE_LIMITER); None means no limit.
+RATE_LIMITERS: dict[str, Callable[[Settings], RateLimiter | None]] = {
+    "memory": lambda s: TokenBucketLimiter(rate=s.limits.rate_per_s, burst=s.limits.burst),
+    "off": lambda s: None,
+}
 
 
 class PipelineHolder:
@@ -42,7 +51,13 @@ class PipelineHolder:
         return self.pipeline
 
 
-def create_app(settings: Settings, *, pipeline_factory: Callable[[Settings], Pipeline] = build_pipeline) -> FastAPI:
+def create_app(
+    settings: Settings,
+    *,
+    pipeline_factory: Callable[[Settings], Pipeline] = build_pipeline,
+    rate_limiter: RateLimiter | None = None,
+) -> FastAPI:
+    """The composition root of the service. ``rate_limiter`` replaces the one settings name."""
     holder = PipelineHolder()
     stop = threading.Event()
 
@@ -82,6 +97,14 @@ def create_app(settings: Settings, *, pipeline_factory: Callable[[Settings], Pip
     install_error_handlers(app)
     app.include_router(router)
     app.include_router(admin_router)
+    limiter = rate_limiter if rate_limiter is not None else RATE_LIMITERS[settings.limits.rate_limiter](settings)
+    app.state.rate_limiter = limiter
+    app.add_middleware(
+        LimitsMiddleware,
+        limiter=limiter,
+        max_body_bytes=settings.limits.max_body_bytes,
+        timeout_s=settings.limits.request_timeout_s,
+    )
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     @app.get("/", include_in_schema=False)
