@@ -9,7 +9,14 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ragcore.errors import ConversationNotFound, DocentError, DocumentNotFound, IndexNotFound, IndexStoreError
+from ragcore.errors import (
+    ConversationNotFound,
+    DocentError,
+    DocumentNotFound,
+    IndexNotFound,
+    IndexStoreError,
+    SharedStateUnavailable,
+)
 from service.jobs import JobConflict
 
 log = logging.getLogger(__name__)
@@ -30,6 +37,7 @@ _EXPECTED: dict[type[Exception], tuple[int, str]] = {
     IndexNotFound: (404, "version_not_found"),
     JobConflict: (409, "job_running"),
     ServiceUnavailable: (503, "not_ready"),
+    SharedStateUnavailable: (503, "state_unavailable"),
 }
 
 
