@@ -2,7 +2,8 @@
 
 load -> plan -> chunk -> sentences -> embed (cached) -> FAISS (or a new Milvus collection) + BM25 ->
 catalog -> scope model -> manifest -> fsync -> flip ``CURRENT`` -> drop old versions (on Milvus: flip the
-live alias, drop old collections). Until the flip, readers see only the previous version; a killed build leaves a staging directory that the next build removes.
+live alias, drop old collections). Until the flip, readers see only the previous version; a killed
+build leaves a staging directory that the next build removes.
 """
 
 from __future__ import annotations
