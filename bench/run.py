@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from bench import ingest_bench, retrieval_bench
+from bench import ingest_bench, retrieval_bench, vector_engine_bench
 from bench.common import RESULTS, write_result
 
 
@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> None:
     results = {
         "ingest": ingest_bench.run(every=400 if args.quick else 10, synthetic_docs=9 if args.quick else 300),
         "retrieval": retrieval_bench.run(max_queries=8 if args.quick else None),
+        "vector_engine": vector_engine_bench.run(**({"chunks": 2_000, "queries": 20} if args.quick else {})),
     }
     lines = ["# Benchmark results", ""]
     for name, result in results.items():

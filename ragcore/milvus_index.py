@@ -61,10 +61,13 @@ class MilvusIndex:
 
     kind = "milvus-flat-ip"
 
-    def __init__(self, uri: str, collection: str, dim: int, count: int) -> None:
+    def __init__(self, uri: str, collection: str, dim: int, count: int, *, consistency: str = "Bounded") -> None:
         self.uri, self.collection, self.dim = uri, collection, dim
         self._count = count
         self._client = client_for(uri)
+        # Strong waits for the next time tick (up to ~200 ms a search) so a writer reads its own inserts;
+        # a published collection never changes again, so readers need no such wait.
+        self._consistency = consistency
 
     @classmethod
     def create(cls, uri: str, collection: str, *, dim: int) -> MilvusIndex:
@@ -81,7 +84,7 @@ class MilvusIndex:
         params.add_index(field_name=_VECTOR, index_type="FLAT", metric_type="IP")
         client.create_collection(collection, schema=schema, index_params=params, consistency_level="Strong")
         client.load_collection(collection)
-        return cls(uri, collection, dim, 0)
+        return cls(uri, collection, dim, 0, consistency="Strong")
 
     def add(self, vectors: np.ndarray) -> None:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -105,6 +108,7 @@ class MilvusIndex:
             anns_field=_VECTOR,
             search_params={"metric_type": "IP"},
             output_fields=[],
+            consistency_level=self._consistency,
         )
         for q, found in enumerate(hits):
             for j, hit in enumerate(found):

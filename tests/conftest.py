@@ -92,8 +92,13 @@ def redis_url(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def milvus_uri(tmp_path_factory):
-    """A real Milvus standalone server for the session; tests use their own collection names."""
+    """A real Milvus standalone server for the session; tests use their own collection names. The
+    benchmark smoke test's subprocess reuses it (its embedded etcd's port allows one server at a time)."""
     from tests.servers import milvus_server
 
     with milvus_server(tmp_path_factory.mktemp("milvus")) as uri:
-        yield uri
+        os.environ["DOCENT_BENCH_MILVUS_URI"] = uri
+        try:
+            yield uri
+        finally:
+            os.environ.pop("DOCENT_BENCH_MILVUS_URI", None)

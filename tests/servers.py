@@ -52,11 +52,25 @@ def redis_server(workdir: Path) -> Iterator[str]:
 
     exe = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(exe).exists():
-        pytest.fail("redis-server is missing: `make test` installs Debian's redis-server (apt-get install redis-server)")
+        pytest.fail(
+            "redis-server is missing: `make test` installs Debian's redis-server (apt-get install redis-server)"
+        )
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     log = workdir / "redis.log"
-    command = [exe, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(workdir), "--save", "", "--appendonly", "no"]
+    command = [
+        exe,
+        "--bind",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dir",
+        str(workdir),
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]
     with open(log, "w") as out:
         process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"redis://127.0.0.1:{port}/0"

@@ -25,4 +25,7 @@ def test_bench_quick_writes_results(tmp_path):
     retrieval = json.loads((tmp_path / "retrieval.json").read_text())
     assert set(retrieval["configs"]) == {"dense", "bm25", "fused", "fused+rerank"}
     assert all(0 <= c["ndcg@10"] <= 1 for c in retrieval["configs"].values())
+    vector_engine = json.loads((tmp_path / "vector_engine.json").read_text())
+    assert vector_engine["same_top10_share"] == 1.0  # both engines search exactly
+    assert vector_engine["milvus_vs_faiss"]["ingest"] > 0 and vector_engine["milvus_vs_faiss"]["latency_p50"] > 0
     assert (tmp_path / "summary.md").read_text().startswith("# Benchmark results")
