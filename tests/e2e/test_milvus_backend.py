@@ -33,6 +33,22 @@ def milvus_settings(bundled_index, embedder, milvus_uri, tmp_path_factory):
     return settings
 
 
+class RememberedQueries:
+    """The real embedder, with each query embedded once for both pipelines (same text, same vector)."""
+
+    def __init__(self, embedder) -> None:
+        self.inner, self.model_id, self.dim = embedder, embedder.model_id, embedder.dim
+        self.seen: dict[str, object] = {}
+
+    def embed_query(self, text: str):
+        if text not in self.seen:
+            self.seen[text] = self.inner.embed_query(text)
+        return self.seen[text]
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+
 def answers(pipeline, items):
     target = InProcessTarget(pipeline)
     out = {}
@@ -60,14 +76,18 @@ def test_manifest_records_milvus_and_the_live_alias_names_the_live_collection(mi
     assert client.get_collection_stats(expected)["row_count"] == manifest["counts"]["chunks"]
 
 
-def test_dev_set_gets_the_same_answers_and_citations_as_faiss(pipeline, milvus_settings, embedder):
+def test_dev_set_gets_the_same_answers_and_citations_as_faiss(bundled_index, milvus_settings, embedder):
     items = load_dataset(DEV)
     assert len(items) > 300
+    queries = RememberedQueries(embedder)
+    faiss_pipeline = build_pipeline(
+        Settings(index_dir=bundled_index), embedder=queries, conversations=SQLiteConversationStore(":memory:")
+    )
     milvus_pipeline = build_pipeline(
-        milvus_settings, embedder=embedder, conversations=SQLiteConversationStore(":memory:")
+        milvus_settings, embedder=queries, conversations=SQLiteConversationStore(":memory:")
     )
     assert type(milvus_pipeline.serving.index.vectors).__name__ == "MilvusIndex"
-    faiss_answers = answers(pipeline, items)
+    faiss_answers = answers(faiss_pipeline, items)
     milvus_answers = answers(milvus_pipeline, items)
     cited = sum(bool(cites) for _, cites in faiss_answers.values())
     assert cited > 200  # the comparison covers real answers, not only refusals
