@@ -31,6 +31,17 @@ def _log_tail(path: Path) -> str:
         return ""
 
 
+def _die_with_parent(sig: int):  # type: ignore[no-untyped-def]
+    """A ``preexec_fn``: the server gets ``sig`` if pytest dies without tearing down (Linux only)."""
+
+    def arm() -> None:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, sig)  # PR_SET_PDEATHSIG
+
+    return arm if sys.platform.startswith("linux") else None
+
+
 def _stop(process: subprocess.Popen, sig: int, grace_s: float) -> None:
     """Stop the process group we started (the server and its children), by its id."""
     if process.poll() is not None:
@@ -72,7 +83,13 @@ def redis_server(workdir: Path) -> Iterator[str]:
         "no",
     ]
     with open(log, "w") as out:
-        process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            command,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+            preexec_fn=_die_with_parent(signal.SIGTERM),
+        )
     url = f"redis://127.0.0.1:{port}/0"
     try:
         client = redis.Redis.from_url(url, socket_connect_timeout=1)
@@ -112,6 +129,7 @@ def milvus_server(workdir: Path) -> Iterator[str]:
             stdout=out,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: stopping it stops the server binary too
+            preexec_fn=_die_with_parent(signal.SIGINT),  # milvus-server stops its server binary on SIGINT
         )
     uri = f"http://127.0.0.1:{port}"
     try:
