@@ -90,6 +90,7 @@ def run(chunks: int = 100_000, queries: int = 300, k: int = 50) -> dict:
             milvus_index.add(vectors)
             milvus_index.save(tmp_path / "chunks.milvus.json")
             milvus_ingest = time.perf_counter() - t0
+            milvus_index = MilvusIndex.load(tmp_path / "chunks.milvus.json", uri=uri)  # as a replica opens it
             milvus_latency = _latencies(milvus_index.search, probes, k)
             rss_after = _rss_mb(pid) if pid else None
             same_top = float(
