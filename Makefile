@@ -35,6 +35,10 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM): ## Debian's Chromium for the browser tests (never a downloaded browser build)
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
+REDIS_SERVER := /usr/bin/redis-server
+$(REDIS_SERVER): ## Debian's Redis server for the shared-state tests (the tests start their own on a free port)
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+
 index: setup ## ingest the bundled corpus into var/index (no-op when current)
 	$(BIN)/docent ingest $(CORPUS) --index $(INDEX)
 
@@ -44,7 +48,7 @@ run: index ## set up, ingest and serve on http://$(HOST):$(PORT)
 serve: setup
 	$(BIN)/docent serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: setup $(BIN)/.local-llm $(CHROMIUM) ## the whole default test suite (what CI runs)
+test: setup $(BIN)/.local-llm $(CHROMIUM) $(REDIS_SERVER) ## the whole default test suite (what CI runs)
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 eval: index ## score the bundled corpus on the development set; fails when a release gate is missed

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from bench import ingest_bench, load_bench, retrieval_bench
+from bench import ingest_bench, load_bench, retrieval_bench, vector_engine_bench
 from bench.common import RESULTS, write_result
 
 
@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> None:
         "load": load_bench.run(
             duration_s=3 if args.quick else 60, concurrency=4 if args.quick else 16, quick=args.quick
         ),
+        "vector_engine": vector_engine_bench.run(**({"chunks": 2_000, "queries": 20} if args.quick else {})),
     }
     lines = ["# Benchmark results", ""]
     for name, result in results.items():

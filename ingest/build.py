@@ -1,8 +1,9 @@
 """Build a new index version from a corpus folder and publish it atomically.
 
-load -> plan -> chunk -> sentences -> embed (cached) -> FAISS + BM25 -> catalog -> scope model ->
-manifest -> fsync -> flip ``CURRENT`` -> drop old versions. Until the flip, readers see only the
-previous version; a killed build leaves a staging directory that the next build removes.
+load -> plan -> chunk -> sentences -> embed (cached) -> FAISS (or a new Milvus collection) + BM25 ->
+catalog -> scope model -> manifest -> fsync -> flip ``CURRENT`` -> drop old versions (on Milvus: flip the
+live alias, drop old collections). Until the flip, readers see only the previous version; a killed
+build leaves a staging directory that the next build removes.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ from ragcore.documents import Document, Span, text_hash
 from ragcore.embedding import Embedder
 from ragcore.embedding_cache import CachingEmbedder
 from ragcore.errors import ConfigError, IngestError
-from ragcore.faiss_index import FaissIndex
 from ragcore.index_store import MANIFEST, IndexStore
-from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTENCE_VECTORS, VECTOR_INDEX
+from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTENCE_VECTORS
 from ragcore.sentences import split_sentences
 from ragcore.settings import Calibration
+from ragcore.vector_backends import VectorBackend
 
 log = logging.getLogger(__name__)
 ProgressFactory = Callable[[int, str], object]  # (total, description) -> tqdm-like with update/close
@@ -88,6 +89,7 @@ class BuildOptions:
     max_file_bytes: int = 10_000_000
     sentence_vectors: str = "pooled"
     progress: ProgressFactory | None = None
+    vectors: VectorBackend = field(default_factory=VectorBackend)
 
 
 def build_version(
@@ -117,6 +119,8 @@ def build_version(
     finally:
         cache.close()
     result.removed_versions = store.gc(opts.keep_versions)
+    if result.version:
+        opts.vectors.published(result.version, store.versions())
     result.seconds = time.perf_counter() - started
     return result
 
@@ -158,6 +162,7 @@ def _build_and_publish(
     staging = store.begin_version()
     try:
         _pause_point("writing", store)
+        vector_store = opts.vectors.write(staging, chunk_vectors)
         _write_files(staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles)
         shutil.copyfile(opts.domains_file, staging / DOMAINS_FILE)
         scope = fit_scope_for_version(staging, cache, opts.domains_file, calibration=opts.calibration)
@@ -169,7 +174,8 @@ def _build_and_publish(
             "embedding": {"model_id": cache.model_id, "dim": cache.dim},
             "chunker": chunker.params,
             "sentence_vectors": opts.sentence_vectors,
-            "vector_index": FaissIndex.kind,
+            "vector_index": opts.vectors.kind,
+            "vector_store": vector_store,
             "lexical_index": BM25Index.kind,
             "corpus_hash": corpus_hash,
             "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
@@ -182,6 +188,7 @@ def _build_and_publish(
         _pause_point("before_flip", store)
         return store.publish(staging)
     except BaseException:
+        opts.vectors.discard(staging)
         shutil.rmtree(staging, ignore_errors=True)
         raise
 
@@ -218,9 +225,6 @@ def _write_files(
     write_catalog(staging / "catalog.sqlite", documents, chunks, sentences)
     np.save(staging / CHUNK_VECTORS, chunk_vectors)
     np.save(staging / SENTENCE_VECTORS, sentence_vectors)
-    index = FaissIndex(chunk_vectors.shape[1])
-    index.add(chunk_vectors)
-    index.save(staging / VECTOR_INDEX)
     (staging / LEXICAL_DIR).mkdir()
     BM25Index.build([c.embedding_text(titles[c.doc_id]) for c in chunks]).save(staging / LEXICAL_DIR)
 
@@ -244,6 +248,8 @@ def _corpus_hash(documents: list[Document], opts: BuildOptions, chunker: Chunker
         calibration_sets_digest(opts.calibration.extra_sets),
         opts.sentence_vectors,
     ]
+    if opts.vectors.name != "faiss":  # moving to another engine is a rebuild; FAISS hashes stay as they were
+        parts.append(f"vectors:{opts.vectors.name}:{opts.vectors.prefix}")
     return text_hash("\n".join(parts))
 
 

@@ -28,4 +28,5 @@ def run_ingest(
     options.setdefault("calibration", settings.calibration)
     options.setdefault("keep_versions", settings.keep_versions)
     options.setdefault("sentence_vectors", settings.sentence_vectors)
+    options.setdefault("vectors", settings.vector_backend_config)
     return build_version(Path(corpus_dir), IndexStore(settings.index_dir), embedder, chunker, **options)  # type: ignore[arg-type]

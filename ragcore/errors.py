@@ -9,6 +9,7 @@
      ├── DocumentNotFound     an unknown document id was asked for
      ├── ConversationNotFound an unknown conversation id was given (or another key's)
  ├── ConversationFull     a conversation reached the most turns allowed
+     ├── SharedStateUnavailable  the shared store (Redis) for conversations cannot be reached
      └── GenerationError      an answer generator failed
 
 Every error carries enough context (which path, which version) to act on without a traceback.
@@ -80,3 +81,7 @@ class ConversationFull(DocentError):
         )
         self.conversation_id = conversation_id
         self.max_turns = max_turns
+
+
+class SharedStateUnavailable(DocentError):
+    """The shared state store (Redis) that replicas keep conversations in cannot be reached."""

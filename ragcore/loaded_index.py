@@ -11,8 +11,9 @@ import numpy as np
 from ragcore.bm25_index import BM25Index
 from ragcore.catalog import Catalog
 from ragcore.errors import IndexMismatch, IndexStoreError
-from ragcore.faiss_index import FaissIndex
+from ragcore.faiss_index import VectorIndex
 from ragcore.index_store import MANIFEST, IndexStore
+from ragcore.vector_backends import open_vectors
 
 CHUNK_VECTORS = "chunks.npy"
 SENTENCE_VECTORS = "sentences.npy"
@@ -29,7 +30,7 @@ class LoadedIndex:
     path: Path
     manifest: dict
     catalog: Catalog
-    vectors: FaissIndex
+    vectors: VectorIndex
     chunk_vectors: np.ndarray
     sentence_vectors: np.ndarray
     lexical: BM25Index
@@ -50,13 +51,14 @@ def check_manifest(manifest: dict, *, model_id: str, dim: int, chunker_version: 
         raise IndexMismatch("chunker version", built, chunker_version)
 
 
-def load_version(store: IndexStore, version: str | None = None) -> LoadedIndex:
+def load_version(store: IndexStore, version: str | None = None, *, milvus_uri: str | None = None) -> LoadedIndex:
     """Load ``version`` (default: the live one) into memory-mapped arrays and a catalog."""
-    return load_path(store.versions_dir / version if version else store.require_current())
+    return load_path(store.versions_dir / version if version else store.require_current(), milvus_uri=milvus_uri)
 
 
-def load_path(path: Path, *, with_scope: bool = True) -> LoadedIndex:
-    """Load the version directory ``path``; ``with_scope=False`` while the scope model is fitted."""
+def load_path(path: Path, *, with_scope: bool = True, milvus_uri: str | None = None) -> LoadedIndex:
+    """Load the version directory ``path``; ``with_scope=False`` while the scope model is fitted;
+    ``milvus_uri`` overrides the Milvus address recorded at ingest (replicas may reach it by another name)."""
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8")) if with_scope else {}
         catalog = Catalog(path / "catalog.sqlite")
@@ -65,7 +67,7 @@ def load_path(path: Path, *, with_scope: bool = True) -> LoadedIndex:
             path=path,
             manifest=manifest,
             catalog=catalog,
-            vectors=FaissIndex.load(path / VECTOR_INDEX),
+            vectors=open_vectors(path, milvus_uri=milvus_uri),
             chunk_vectors=np.load(path / CHUNK_VECTORS, mmap_mode="r"),
             sentence_vectors=np.load(path / SENTENCE_VECTORS, mmap_mode="r"),
             lexical=BM25Index.load(path / LEXICAL_DIR),

@@ -10,6 +10,7 @@ import dataclasses
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
@@ -102,7 +103,7 @@ class Pipeline:
 
     # -- index versions -------------------------------------------------------------------
     def _load(self, version: str | None) -> Serving:
-        index = load_version(self.store, version)
+        index = load_version(self.store, version, milvus_uri=self.settings.milvus_uri)
         check_manifest(
             index.manifest, model_id=self.embedder.model_id, dim=self.embedder.dim, chunker_version=CHUNKER_VERSION
         )
@@ -306,9 +307,23 @@ def build_pipeline(
         embedder=embedder
         or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size),
         store=IndexStore(settings.index_dir),
-        conversations=conversations or SQLiteConversationStore(settings.resolved_conversations_db),
+        conversations=conversations or CONVERSATION_STORES[settings.state_backend](settings),
         chat_model=chat_model,
     )
+
+
+def _redis_conversations(settings: Settings) -> ConversationStore:
+    from ragcore.redis_conversations import RedisConversationStore
+
+    assert settings.redis_url is not None  # Settings validates this
+    return RedisConversationStore.from_url(settings.redis_url, prefix=settings.redis_prefix)
+
+
+# Conversation-store backends by name (DOCENT_STATE_BACKEND).
+CONVERSATION_STORES: dict[str, Callable[[Settings], ConversationStore]] = {
+    "sqlite": lambda s: SQLiteConversationStore(s.resolved_conversations_db),
+    "redis": _redis_conversations,
+}
 
 
 def _out_of_scope_message(domains: DomainCatalog) -> str:

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+if TYPE_CHECKING:
+    from ragcore.vector_backends import VectorBackend
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -128,8 +131,10 @@ class LLMSettings(BaseSettings):
 class LimitSettings(BaseSettings):
     """What one caller may ask of the service (the HTTP layer enforces these)."""
 
-    rate_limiter: Literal["memory", "off"] = Field(
-        "memory", description="Rate-limiter backend: memory (token buckets in this process) or off."
+    rate_limiter: Literal["memory", "redis", "off"] = Field(
+        "memory",
+        description="Rate-limiter backend: memory (token buckets in this process), redis (one bucket per key "
+        "shared by every replica; needs DOCENT_REDIS_URL) or off.",
     )
     rate_per_s: float = Field(5.0, gt=0.0, description="Requests per second each key (or client address) refills.")
     burst: int = Field(20, ge=1, description="Requests a key may make at once before it is limited.")
@@ -192,6 +197,24 @@ class Settings(BaseSettings):
         "extractive", description="Who writes answers: the extractive generator or a language-model backend."
     )
     llm: LLMSettings = Field(default_factory=lambda: LLMSettings(), description="Language-model answers.")
+    state_backend: Literal["sqlite", "redis"] = Field(
+        "sqlite", description="Where conversations live: sqlite (one process) or redis (shared by replicas)."
+    )
+    redis_url: str | None = Field(
+        None, description="Redis URL (redis://host:6379/0) for the redis state backend and rate limiter."
+    )
+    redis_prefix: str = Field("docent:", description="Prefix of every Redis key Docent writes.")
+    vector_backend: Literal["faiss", "milvus"] = Field(
+        "faiss", description="Where ingest stores chunk vectors: FAISS files (embedded) or a Milvus collection."
+    )
+    milvus_uri: str | None = Field(
+        None,
+        description="Milvus address (http://host:19530); needed by ingest with the milvus backend; "
+        "replicas use it instead of the address recorded at ingest.",
+    )
+    milvus_prefix: str = Field(
+        "docent", pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,40}$", description="Prefix of Milvus collection and alias names."
+    )
 
     @field_validator("chunk_overlap_tokens")
     @classmethod
@@ -201,9 +224,25 @@ class Settings(BaseSettings):
             raise ValueError(f"chunk_overlap_tokens ({value}) must be below chunk_tokens ({size})")
         return value
 
+    @model_validator(mode="after")
+    def _backends_have_addresses(self) -> Settings:
+        needs_redis = self.state_backend == "redis" or self.limits.rate_limiter == "redis"
+        if needs_redis and not self.redis_url:
+            raise ValueError("the redis state backend / rate limiter needs DOCENT_REDIS_URL (redis://host:6379/0)")
+        if self.vector_backend == "milvus" and not self.milvus_uri:
+            raise ValueError("DOCENT_VECTOR_BACKEND=milvus needs DOCENT_MILVUS_URI (http://host:19530)")
+        return self
+
     @property
     def resolved_domains_file(self) -> Path:
         return self.domains_file or self.corpus_dir / "domains.yaml"
+
+    @property
+    def vector_backend_config(self) -> VectorBackend:
+        """The ingest-side :class:`ragcore.vector_backends.VectorBackend` these settings describe."""
+        from ragcore.vector_backends import VectorBackend
+
+        return VectorBackend(self.vector_backend, self.milvus_uri, self.milvus_prefix)
 
     @property
     def resolved_conversations_db(self) -> Path:

@@ -40,8 +40,18 @@ STATIC = Path(__file__).resolve().parent / "static"
 # Rate-limiter backends by name (DOCENT_LIMITS__RATE_LIMITER); None means no limit.
 RATE_LIMITERS: dict[str, Callable[[Settings], RateLimiter | None]] = {
     "memory": lambda s: TokenBucketLimiter(rate=s.limits.rate_per_s, burst=s.limits.burst),
+    "redis": lambda s: _redis_limiter(s),
     "off": lambda s: None,
 }
+
+
+def _redis_limiter(settings: Settings) -> RateLimiter:
+    from service.redis_ratelimit import RedisRateLimiter
+
+    assert settings.redis_url is not None  # Settings validates this
+    return RedisRateLimiter.from_url(
+        settings.redis_url, rate=settings.limits.rate_per_s, burst=settings.limits.burst, prefix=settings.redis_prefix
+    )
 
 
 class PipelineHolder:

@@ -16,6 +16,7 @@ from ragcore.errors import (
     DocumentNotFound,
     IndexNotFound,
     IndexStoreError,
+    SharedStateUnavailable,
 )
 from service.jobs import JobConflict
 
@@ -38,6 +39,7 @@ _EXPECTED: dict[type[Exception], tuple[int, str]] = {
     IndexNotFound: (404, "version_not_found"),
     JobConflict: (409, "job_running"),
     ServiceUnavailable: (503, "not_ready"),
+    SharedStateUnavailable: (503, "state_unavailable"),
 }
 
 

@@ -79,3 +79,26 @@ def pipeline(bundled_index, embedder):
     return build_pipeline(
         Settings(index_dir=bundled_index), embedder=embedder, conversations=SQLiteConversationStore(":memory:")
     )
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real redis-server on a free 127.0.0.1 port for the session; tests use their own key prefixes."""
+    from tests.servers import redis_server
+
+    with redis_server(tmp_path_factory.mktemp("redis")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def milvus_uri(tmp_path_factory):
+    """A real Milvus standalone server for the session; tests use their own collection names. The
+    benchmark smoke test's subprocess reuses it (its embedded etcd's port allows one server at a time)."""
+    from tests.servers import milvus_server
+
+    with milvus_server(tmp_path_factory.mktemp("milvus")) as uri:
+        os.environ["DOCENT_BENCH_MILVUS_URI"] = uri
+        try:
+            yield uri
+        finally:
+            os.environ.pop("DOCENT_BENCH_MILVUS_URI", None)

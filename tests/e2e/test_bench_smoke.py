@@ -27,4 +27,7 @@ def test_bench_quick_writes_results(tmp_path):
     assert all(0 <= c["ndcg@10"] <= 1 for c in retrieval["configs"].values())
     load = json.loads((tmp_path / "load.json").read_text())
     assert load["requests"] > 0 and load["errors"] == 0 and load["peak_rss_mb"] > 0
+    vector_engine = json.loads((tmp_path / "vector_engine.json").read_text())
+    assert vector_engine["same_top10_share"] == 1.0  # both engines search exactly
+    assert vector_engine["milvus_vs_faiss"]["ingest"] > 0 and vector_engine["milvus_vs_faiss"]["latency_p50"] > 0
     assert (tmp_path / "summary.md").read_text().startswith("# Benchmark results")

@@ -1,0 +1,88 @@
+"""Which ``VectorIndex`` a version's chunk vectors live in: FAISS files or a Milvus collection.
+
+The backend is chosen at ingest (``DOCENT_VECTOR_BACKEND``) and recorded in the manifest and by
+the file the version directory holds (``chunks.faiss`` or the pointer ``chunks.milvus.json``), so
+a reader opens whatever the version was built with. FAISS stays the zero-setup default.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ragcore.errors import ConfigError
+from ragcore.faiss_index import FaissIndex, VectorIndex
+
+log = logging.getLogger(__name__)
+
+FAISS_FILE = "chunks.faiss"
+MILVUS_POINTER = "chunks.milvus.json"
+
+
+@dataclass(frozen=True)
+class VectorBackend:
+    """Where ingest writes chunk vectors; ``uri``/``prefix`` only matter for Milvus."""
+
+    name: str = "faiss"
+    uri: str | None = None
+    prefix: str = "docent"
+
+    def __post_init__(self) -> None:
+        if self.name not in ("faiss", "milvus"):
+            raise ConfigError(f"unknown vector backend {self.name!r}; expected faiss or milvus")
+        if self.name == "milvus" and not self.uri:
+            raise ConfigError("the milvus vector backend needs DOCENT_MILVUS_URI (e.g. http://127.0.0.1:19530)")
+
+    @property
+    def kind(self) -> str:
+        return "milvus-flat-ip" if self.name == "milvus" else FaissIndex.kind
+
+    def write(self, version_dir: Path, vectors: np.ndarray) -> dict:
+        """Store ``vectors`` for the (still staging) version; returns the manifest's ``vector_store``."""
+        if self.name == "faiss":
+            index = FaissIndex(vectors.shape[1])
+            index.add(vectors)
+            index.save(version_dir / FAISS_FILE)
+            return {"backend": "faiss", "kind": FaissIndex.kind}
+        from ragcore.milvus_index import MilvusIndex, collection_name
+
+        assert self.uri is not None
+        collection = collection_name(self.prefix, version_dir.name.removeprefix(".staging-"))
+        milvus = MilvusIndex.create(self.uri, collection, dim=vectors.shape[1])
+        milvus.add(vectors)
+        milvus.save(version_dir / MILVUS_POINTER)
+        return {"backend": "milvus", "kind": MilvusIndex.kind, "collection": collection, "prefix": self.prefix}
+
+    def discard(self, version_dir: Path) -> None:
+        """Drop what :meth:`write` created for a version that will never be published."""
+        if self.name == "milvus" and self.uri:
+            from ragcore.milvus_index import client_for, collection_name
+
+            collection = collection_name(self.prefix, version_dir.name.removeprefix(".staging-"))
+            try:
+                client_for(self.uri).drop_collection(collection)
+            except Exception as exc:  # the build already failed; report, don't mask its error
+                log.warning("could not drop milvus collection %s: %s", collection, exc)
+
+    def published(self, version: str, kept: list[str]) -> None:
+        """After the ``CURRENT`` flip: point the live alias at the new collection, drop unkept ones."""
+        if self.name != "milvus":
+            return
+        from ragcore.milvus_index import collection_name, drop_collections, point_alias
+
+        assert self.uri is not None
+        point_alias(self.uri, self.prefix, collection_name(self.prefix, version))
+        drop_collections(self.uri, self.prefix, keep={collection_name(self.prefix, v) for v in kept})
+
+
+def open_vectors(version_dir: Path, *, milvus_uri: str | None = None) -> VectorIndex:
+    """The chunk-vector index of a version directory, whichever backend built it."""
+    pointer = version_dir / MILVUS_POINTER
+    if pointer.is_file():
+        from ragcore.milvus_index import MilvusIndex
+
+        return MilvusIndex.load(pointer, uri=milvus_uri)
+    return FaissIndex.load(version_dir / FAISS_FILE)
