@@ -23,18 +23,19 @@ from ingest.loaders import LoadReport, load_corpus
 from ingest.plan import IngestPlan, plan_ingest
 from ingest.scope_fit import SCOPE_VERSION, fit_scope_for_version
 from ingest.vectors import embed_version
+from ragcore.ann_index import build_vector_index
 from ragcore.bm25_index import BM25Index
 from ragcore.catalog import Catalog, write_catalog
 from ragcore.chunking import Chunk, Chunker
 from ragcore.documents import Document, Span, text_hash
 from ragcore.embedding import Embedder
+from ragcore.embedding_backends import backend_of
 from ragcore.embedding_cache import CachingEmbedder
 from ragcore.errors import ConfigError, IngestError
-from ragcore.faiss_index import FaissIndex
 from ragcore.index_store import MANIFEST, IndexStore
 from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTENCE_VECTORS, VECTOR_INDEX
 from ragcore.sentences import split_sentences
-from ragcore.settings import Calibration
+from ragcore.settings import Calibration, VectorIndexSettings
 
 log = logging.getLogger(__name__)
 ProgressFactory = Callable[[int, str], object]  # (total, description) -> tqdm-like with update/close
@@ -84,6 +85,7 @@ class BuildOptions:
     keep_versions: int = 3
     max_file_bytes: int = 10_000_000
     sentence_vectors: str = "pooled"
+    vector_index: VectorIndexSettings = field(default_factory=VectorIndexSettings)
     progress: ProgressFactory | None = None
 
 
@@ -155,17 +157,20 @@ def _build_and_publish(
     staging = store.begin_version()
     try:
         _pause_point("writing", store)
-        _write_files(staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles)
+        vector_index = _write_files(
+            staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles, opts.vector_index
+        )
         shutil.copyfile(opts.domains_file, staging / DOMAINS_FILE)
         scope = fit_scope_for_version(staging, cache, opts.domains_file, calibration=opts.calibration)
         result.chunks, result.sentences, result.embedded = len(chunks), len(sentences), cache.embedded_count
         result.seconds = time.perf_counter() - started
         manifest = {
             "created": datetime.now(UTC).isoformat(),
-            "embedding": {"model_id": cache.model_id, "dim": cache.dim},
+            "embedding": {"model_id": cache.model_id, "dim": cache.dim, "backend": backend_of(cache)},
             "chunker": chunker.params,
             "sentence_vectors": opts.sentence_vectors,
-            "vector_index": FaissIndex.kind,
+            "vector_index": vector_index["kind"],
+            "vector_index_params": vector_index,
             "lexical_index": BM25Index.kind,
             "corpus_hash": corpus_hash,
             "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": len(sentences)},
@@ -210,15 +215,17 @@ def _write_files(
     chunk_vectors: np.ndarray,
     sentence_vectors: np.ndarray,
     titles: dict[str, str],
-) -> None:
+    vector_settings: VectorIndexSettings,
+) -> dict:
+    """Write the version's files; returns the vector index's manifest entry (kind and parameters)."""
     write_catalog(staging / "catalog.sqlite", documents, chunks, sentences)
     np.save(staging / CHUNK_VECTORS, chunk_vectors)
     np.save(staging / SENTENCE_VECTORS, sentence_vectors)
-    index = FaissIndex(chunk_vectors.shape[1])
-    index.add(chunk_vectors)
+    index, params = build_vector_index(chunk_vectors, vector_settings)
     index.save(staging / VECTOR_INDEX)
     (staging / LEXICAL_DIR).mkdir()
     BM25Index.build([c.embedding_text(titles[c.doc_id]) for c in chunks]).save(staging / LEXICAL_DIR)
+    return params
 
 
 def _pause_point(name: str, store: IndexStore) -> None:
@@ -238,6 +245,7 @@ def _corpus_hash(documents: list[Document], opts: BuildOptions, chunker: Chunker
         SCOPE_VERSION,
         opts.calibration.model_dump_json(),
         opts.sentence_vectors,
+        opts.vector_index.model_dump_json(),
     ]
     return text_hash("\n".join(parts))
 

@@ -62,6 +62,8 @@ def bundled_model_path() -> Path:
 class SentenceTransformerEmbedder:
     """sentence-transformers on CPU, loaded from site-packages, never from a hub."""
 
+    backend = "torch"
+
     def __init__(self, model_name: str = "all-MiniLM-L6-v2", *, batch_size: int = 32) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -126,11 +128,12 @@ class SentenceTransformerEmbedder:
             vectors[ids] = pooled.numpy()
             token_array = tokens.numpy()
             for row, i in enumerate(ids):
-                span_vectors[i] = [_pool_span(token_array[row], offsets[row], s, e) for s, e in spans[i]]
+                span_vectors[i] = [pool_span(token_array[row], offsets[row], s, e) for s, e in spans[i]]
         return vectors, span_vectors
 
 
-def _pool_span(tokens: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray | None:
+def pool_span(tokens: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray | None:
+    """The unit mean of the token vectors whose char offsets lie inside ``[start, end)``."""
     inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= end) & (offsets[:, 1] > offsets[:, 0])
     if not inside.any():
         return None

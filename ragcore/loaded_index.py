@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ragcore.ann_index import load_vector_index
 from ragcore.bm25_index import BM25Index
 from ragcore.catalog import Catalog
 from ragcore.errors import IndexMismatch, IndexStoreError
@@ -38,9 +39,14 @@ class LoadedIndex:
     scope_examples: np.ndarray
 
 
-def check_manifest(manifest: dict, *, model_id: str, dim: int, chunker_version: str) -> None:
-    """Raise :class:`IndexMismatch` when the index was built with other components."""
+def check_manifest(
+    manifest: dict, *, model_id: str, dim: int, chunker_version: str, backend: str | None = None
+) -> None:
+    """Raise :class:`IndexMismatch` when the index was built with other components (``backend``:
+    the running embedding backend; versions from before backends were recorded were built with torch)."""
     embedding = manifest.get("embedding", {})
+    if backend is not None and embedding.get("backend", "torch") != backend:
+        raise IndexMismatch("embedding backend", embedding.get("backend", "torch"), backend)
     if embedding.get("model_id") != model_id:
         raise IndexMismatch("embedding model", embedding.get("model_id"), model_id)
     if embedding.get("dim") != dim:
@@ -65,7 +71,7 @@ def load_path(path: Path, *, with_scope: bool = True) -> LoadedIndex:
             path=path,
             manifest=manifest,
             catalog=catalog,
-            vectors=FaissIndex.load(path / VECTOR_INDEX),
+            vectors=load_vector_index(path / VECTOR_INDEX),
             chunk_vectors=np.load(path / CHUNK_VECTORS, mmap_mode="r"),
             sentence_vectors=np.load(path / SENTENCE_VECTORS, mmap_mode="r"),
             lexical=BM25Index.load(path / LEXICAL_DIR),

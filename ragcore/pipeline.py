@@ -17,7 +17,8 @@ from ragcore.answers import ChatResult, Citation, Refusal
 from ragcore.chunking import CHUNKER_VERSION
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
 from ragcore.domains import DomainCatalog, load_domains
-from ragcore.embedding import Embedder, SentenceTransformerEmbedder
+from ragcore.embedding import Embedder
+from ragcore.embedding_backends import backend_of, make_embedder
 from ragcore.errors import ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
 from ragcore.followups import rewrite_query, topic_of
@@ -61,7 +62,11 @@ class Pipeline:
     def _load(self, version: str | None) -> Serving:
         index = load_version(self.store, version)
         check_manifest(
-            index.manifest, model_id=self.embedder.model_id, dim=self.embedder.dim, chunker_version=CHUNKER_VERSION
+            index.manifest,
+            model_id=self.embedder.model_id,
+            dim=self.embedder.dim,
+            chunker_version=CHUNKER_VERSION,
+            backend=backend_of(self.embedder),
         )
         return Serving(index, self.settings)
 
@@ -205,8 +210,7 @@ def build_pipeline(
     """The one place where real components are wired together."""
     return Pipeline(
         settings=settings,
-        embedder=embedder
-        or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size),
+        embedder=embedder or make_embedder(settings),
         store=IndexStore(settings.index_dir),
         conversations=conversations or SQLiteConversationStore(settings.resolved_conversations_db),
     )
