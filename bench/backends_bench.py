@@ -24,7 +24,8 @@ def onnx_embedder(cache_dir: Path | None = None) -> Embedder:
     from ragcore.onnx_embedding import OnnxInt8Embedder
     from ragcore.settings import Settings
 
-    return OnnxInt8Embedder(cache_dir=cache_dir or Settings().onnx_dir)
+    settings = Settings()  # DOCENT_EMBED_THREADS, as `bench.run --threads` sets it
+    return OnnxInt8Embedder(cache_dir=cache_dir or settings.onnx_dir, threads=settings.embed_threads)
 
 
 def time_export() -> float:
@@ -58,15 +59,19 @@ def retrieval_quality(index_dir: Path, embedder: Embedder, items: list[EvalItem]
     return {n: {m: round(statistics.fmean(v), 4) for m, v in s.items()} for n, s in scores.items()}
 
 
-def run(workspace: Workspace, torch_ingest: dict, torch_scifact: dict, *, max_queries: int | None) -> dict:
+def run(
+    workspace: Workspace, torch_ingest: dict, torch_scifact: dict, *, max_queries: int | None, time_it: bool = True
+) -> dict:
+    """``time_it=False`` skips timing a fresh export (the quick run)."""
     from bench.retrieval_bench import scifact_folder
     from evals.beir import evaluate_beir
     from ragcore.embedding import SentenceTransformerEmbedder
+    from ragcore.settings import Settings
 
-    export_seconds = time_export()
+    export_seconds = time_export() if time_it else None
     int8 = onnx_embedder()
     int8_ingest = measure_ingest(workspace, int8, "onnx-int8")
-    torch = SentenceTransformerEmbedder()
+    torch = SentenceTransformerEmbedder(threads=Settings().embed_threads)
     medquad = {
         "questions": len(workspace.questions),
         "torch": retrieval_quality(workspace.index("torch"), torch, workspace.questions),

@@ -64,10 +64,15 @@ class SentenceTransformerEmbedder:
 
     backend = "torch"
 
-    def __init__(self, model_name: str = "all-MiniLM-L6-v2", *, batch_size: int = 32) -> None:
+    def __init__(self, model_name: str = "all-MiniLM-L6-v2", *, batch_size: int = 32, threads: int = 0) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+
+        if threads > 0:  # process-wide in PyTorch; on cores shared with other jobs fewer threads wait less
+            import torch
+
+            torch.set_num_threads(threads)
 
         path = bundled_model_path() if model_name == "all-MiniLM-L6-v2" else Path(model_name)
         if not path.exists():

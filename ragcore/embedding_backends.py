@@ -11,13 +11,20 @@ from ragcore.settings import Settings
 
 
 def _torch(settings: Settings) -> Embedder:
-    return SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size)
+    return SentenceTransformerEmbedder(
+        settings.embedding_model, batch_size=settings.embed_batch_size, threads=settings.embed_threads
+    )
 
 
 def _onnx_int8(settings: Settings) -> Embedder:
     from ragcore.onnx_embedding import OnnxInt8Embedder  # lazy: onnxruntime only when chosen
 
-    return OnnxInt8Embedder(settings.embedding_model, cache_dir=settings.onnx_dir, batch_size=settings.embed_batch_size)
+    return OnnxInt8Embedder(
+        settings.embedding_model,
+        cache_dir=settings.onnx_dir,
+        batch_size=settings.embed_batch_size,
+        threads=settings.embed_threads,
+    )
 
 
 BACKENDS: dict[str, Callable[[Settings], Embedder]] = {"torch": _torch, "onnx-int8": _onnx_int8}

@@ -98,6 +98,13 @@ class Settings(BaseSettings):
     vector_index: VectorIndexSettings = Field(
         default_factory=lambda: VectorIndexSettings(), description="Exact or approximate vector search."
     )
+    embed_threads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="Threads per embedding call (0: the library's default, one per core). On cores shared with "
+        "other busy processes 1 avoids threads waiting on each other.",
+    )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch.")
     chunk_tokens: int = Field(200, ge=32, le=256, description="Most word pieces in one chunk.")
     chunk_overlap_tokens: int = Field(40, ge=0, le=128, description="Word pieces shared by neighbouring chunks.")
