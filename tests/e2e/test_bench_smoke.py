@@ -34,7 +34,7 @@ def test_bench_quick_writes_results(tmp_path):
     backends = result["backends"]
     int8 = backends["ingest"]["onnx-int8"]
     assert int8["backend"] == "onnx-int8" and int8["chunks"] == ingest["chunks"]  # same corpus, same chunks
-    assert backends["ingest_speedup"] > 0 and backends["export_seconds"] > 0
+    assert backends["ingest_speedup"] > 0
     for name in ("dense", "default"):
         figures = backends["medquad_dev_recall@5"][name]
         assert 0 <= figures["torch"] <= 1 and 0 <= figures["onnx-int8"] <= 1
