@@ -33,7 +33,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--synthetic", type=int, default=None, help="synthetic vectors for the scale benchmark")
     parser.add_argument("--threads", type=int, default=1, help="embedding threads (DOCENT_EMBED_THREADS; 0: default)")
     parser.add_argument("--full-scifact", action="store_true", help="all of SciFact train (adds ~10 min per backend)")
+    parser.add_argument("--summarise", action="store_true", help="only rebuild summary.md from bench/results/*.json")
     args = parser.parse_args(argv)
+    if args.summarise:
+        names = ("ingest", "retrieval", "backends", "latency", "peer", "scale", "cold_start")
+        write_summary({n: json.loads((RESULTS / f"{n}.json").read_text()) for n in names}, None)
+        return
     size = dict(QUICK if args.quick else FULL)
     if args.full_scifact:
         size["scifact_queries"] = None
@@ -87,7 +92,12 @@ def main(argv: list[str] | None = None) -> None:
     }
     total = round(time.perf_counter() - started, 1)
     for name, result in results.items():
-        write_result(name, result | {"sizes": size | {"synthetic": synthetic, "threads": args.threads}})
+        write_result(name, result | {"sizes": size | {"synthetic": synthetic, "threads": args.threads}, "total": total})
+    write_summary(results, total)
+
+
+def write_summary(results: dict[str, dict], total: float | None) -> None:
+    total = total if total is not None else results["ingest"].get("total")
     lines = ["# Benchmark results", "", headline(results, total), ""]
     for name, result in results.items():
         lines += [f"## {name}", "", "```json", json.dumps(result, indent=2), "```", ""]
@@ -95,7 +105,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\n".join(lines[:3]))
 
 
-def headline(r: dict, total: float) -> str:
+def headline(r: dict, total: float | None) -> str:
     """The six figures against their targets, as a Markdown table."""
     ing, back, lat, peer, scale = r["ingest"], r["backends"], r["latency"]["by_backend"], r["peer"], r["scale"]
     vs = peer["docent_vs_langchain"]
@@ -185,6 +195,15 @@ def headline(r: dict, total: float) -> str:
             "",
         )
     )
+    mem = scale["ivf"]["memory"]
+    rows.append(
+        (
+            "4 IVF resident memory after load + queries (private / mapped file)",
+            f"{mem['anon_after_queries'] / 2**20:.0f} MiB / {mem['file_after_queries'] / 2**20:.0f} MiB "
+            f"(flat, private: {scale['exact']['memory']['anon_after_queries'] / 2**20:.0f} MiB)",
+            "",
+        )
+    )
     cold = r["cold_start"]
     rows.append(
         (
@@ -194,10 +213,10 @@ def headline(r: dict, total: float) -> str:
             "",
         )
     )
-    threads = os.environ.get("DOCENT_EMBED_THREADS")
+    threads = r["ingest"].get("sizes", {}).get("threads", os.environ.get("DOCENT_EMBED_THREADS"))
     head = (
         f"{len(os.sched_getaffinity(0))} cores ({machine()['cpus']} reported), embedding threads {threads}, "
-        f"load average {os.getloadavg()[0]:.1f} at the end, whole run {total} s\n\n"
+        f"whole run {f'{total} s' if total is not None else 'not recorded'}\n\n"
     )
     return (
         head
