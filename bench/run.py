@@ -2,9 +2,9 @@
 ``bench/results/summary.md`` (the six headline figures with their targets, then every figure).
 
 Sizes (full run, chosen so the whole run stays under 30 minutes on two shared cores): the corpus
-sample is every 30th document of ``../shared/data/corpus`` plus the gold documents of 100 seeded
+sample is every 60th document of ``../shared/data/corpus`` plus the gold documents of 50 seeded
 MedQuAD-dev questions (the questions of the latency, peer and recall figures); a SciFact train
-slice of 60 queries (their judged documents plus 600 others) for both backends; 1,000,000
+slice of 30 queries (their judged documents plus 300 others) for both backends; 1,000,000
 synthetic vectors (HNSW on a 50,000-vector subset). Embedding runs with ``--threads`` (default 1)
 intra-op threads in every backend, the peer and the servers (``DOCENT_EMBED_THREADS``): with the
 library default of one per core, PyTorch's forward passes slowed about tenfold while other jobs
@@ -23,7 +23,7 @@ from bench import backends_bench, ingest_bench, latency_bench, peer_bench, retri
 from bench.common import PROJECT, RESULTS, machine, write_result
 from bench.workspace import prepare
 
-FULL = {"every": 30, "questions": 100, "synthetic_docs": 300, "scifact_queries": 60, "synthetic": 1_000_000}
+FULL = {"every": 60, "questions": 50, "synthetic_docs": 300, "scifact_queries": 30, "synthetic": 1_000_000}
 QUICK = {"every": 400, "questions": 6, "synthetic_docs": 9, "scifact_queries": 8, "synthetic": 20_000}
 
 
@@ -54,7 +54,8 @@ def main(argv: list[str] | None = None) -> None:
         synthetic_docs=size["synthetic_docs"],
     )
     torch = SentenceTransformerEmbedder(threads=args.threads)
-    results: dict[str, dict] = {}
+    sizes = size | {"synthetic": synthetic, "threads": args.threads}
+    results = _Results(sizes)  # each benchmark's JSON is written as soon as it finishes
     results["ingest"] = ingest_bench.measure_ingest(workspace, torch, "torch", again=True)
     results["retrieval"] = retrieval_bench.run(max_queries=size["scifact_queries"])
     results["backends"] = backends_bench.run(
@@ -92,11 +93,21 @@ def main(argv: list[str] | None = None) -> None:
     }
     total = round(time.perf_counter() - started, 1)
     for name, result in results.items():
-        write_result(name, result | {"sizes": size | {"synthetic": synthetic, "threads": args.threads}, "total": total})
+        write_result(name, result | {"sizes": sizes, "total": total})
     write_summary(results, total)
 
 
-def write_summary(results: dict[str, dict], total: float | None) -> None:
+class _Results(dict):
+    def __init__(self, sizes: dict) -> None:
+        super().__init__()
+        self.sizes = sizes
+
+    def __setitem__(self, name: str, result: dict) -> None:
+        super().__setitem__(name, result)
+        write_result(name, result | {"sizes": self.sizes})
+
+
+def write_summary(results: dict, total: float | None) -> None:
     total = total if total is not None else results["ingest"].get("total")
     lines = ["# Benchmark results", "", headline(results, total), ""]
     for name, result in results.items():
