@@ -13,16 +13,19 @@ from bench.common import PROJECT, SHARED_DATA, write_result
 from evals.beir import CONFIGS, evaluate_beir
 
 
-def run(max_queries: int | None = None) -> dict:
+def scifact_folder(tmp: Path, *, max_queries: int | None, work_name: str = "scifact") -> tuple[Path, Path]:
+    """(BEIR folder, work folder): all of SciFact with a lasting work folder (its embedding cache
+    makes re-runs cheap), or a small slice (or generated set) in ``tmp``."""
     folder = SHARED_DATA / "beir" / "scifact"
+    if not folder.is_dir() or max_queries:
+        tiny = _tiny_beir(tmp / "tiny", source=folder if folder.is_dir() else None, queries=max_queries or 20)
+        return tiny, tmp / work_name
+    return folder, PROJECT / "var" / "bench" / work_name
+
+
+def run(max_queries: int | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
-        if not folder.is_dir() or max_queries:
-            folder = _tiny_beir(
-                Path(tmp) / "tiny", source=folder if folder.is_dir() else None, queries=max_queries or 20
-            )
-            work = Path(tmp) / "work"
-        else:
-            work = PROJECT / "var" / "bench" / "scifact"
+        folder, work = scifact_folder(Path(tmp), max_queries=max_queries)
         result = evaluate_beir(folder, split="train", work=work, configs=list(CONFIGS))
     embed = result["latency_ms"]["embed"]
     default = result["latency_ms"]["fused+rerank"]

@@ -30,12 +30,13 @@ from ragcore.catalog import Catalog, write_catalog
 from ragcore.chunking import Chunk, Chunker
 from ragcore.documents import Document, Span, text_hash
 from ragcore.embedding import Embedder
+from ragcore.embedding_backends import backend_of
 from ragcore.embedding_cache import CachingEmbedder
 from ragcore.errors import ConfigError, IngestError
 from ragcore.index_store import MANIFEST, IndexStore
 from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTENCE_VECTORS
 from ragcore.sentences import split_sentences
-from ragcore.settings import Calibration
+from ragcore.settings import Calibration, VectorIndexSettings
 from ragcore.vector_backends import VectorBackend
 
 log = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ class BuildOptions:
     keep_versions: int = 3
     max_file_bytes: int = 10_000_000
     sentence_vectors: str = "pooled"
+    vector_index: VectorIndexSettings = field(default_factory=VectorIndexSettings)
     progress: ProgressFactory | None = None
     vectors: VectorBackend = field(default_factory=VectorBackend)
 
@@ -162,7 +164,7 @@ def _build_and_publish(
     staging = store.begin_version()
     try:
         _pause_point("writing", store)
-        vector_store = opts.vectors.write(staging, chunk_vectors)
+        vector_store = opts.vectors.write(staging, chunk_vectors, opts.vector_index)
         _write_files(staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles)
         shutil.copyfile(opts.domains_file, staging / DOMAINS_FILE)
         scope = fit_scope_for_version(staging, cache, opts.domains_file, calibration=opts.calibration)
@@ -171,10 +173,11 @@ def _build_and_publish(
         result.seconds = time.perf_counter() - started
         manifest = {
             "created": datetime.now(UTC).isoformat(),
-            "embedding": {"model_id": cache.model_id, "dim": cache.dim},
+            "embedding": {"model_id": cache.model_id, "dim": cache.dim, "backend": backend_of(cache)},
             "chunker": chunker.params,
             "sentence_vectors": opts.sentence_vectors,
-            "vector_index": opts.vectors.kind,
+            "vector_index": vector_store["kind"],
+            "vector_index_params": vector_store,
             "vector_store": vector_store,
             "lexical_index": BM25Index.kind,
             "corpus_hash": corpus_hash,
@@ -222,6 +225,7 @@ def _write_files(
     sentence_vectors: np.ndarray,
     titles: dict[str, str],
 ) -> None:
+    """Write the version's catalog, vectors and lexical index (the vector index is the backend's)."""
     write_catalog(staging / "catalog.sqlite", documents, chunks, sentences)
     np.save(staging / CHUNK_VECTORS, chunk_vectors)
     np.save(staging / SENTENCE_VECTORS, sentence_vectors)
@@ -247,6 +251,7 @@ def _corpus_hash(documents: list[Document], opts: BuildOptions, chunker: Chunker
         opts.calibration.model_dump_json(),
         calibration_sets_digest(opts.calibration.extra_sets),
         opts.sentence_vectors,
+        opts.vector_index.model_dump_json(),
     ]
     if opts.vectors.name != "faiss":  # moving to another engine is a rebuild; FAISS hashes stay as they were
         parts.append(f"vectors:{opts.vectors.name}:{opts.vectors.prefix}")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ingest.build import IngestResult, build_version
 from ragcore.chunking import Chunker
-from ragcore.embedding import Embedder, SentenceTransformerEmbedder
+from ragcore.embedding import Embedder
+from ragcore.embedding_backends import make_embedder
 from ragcore.index_store import IndexStore
 from ragcore.settings import Settings
 
@@ -20,7 +21,7 @@ def domains_file_for(corpus_dir: Path, settings: Settings) -> Path:
 def run_ingest(
     settings: Settings, corpus_dir: Path, *, embedder: Embedder | None = None, **options: object
 ) -> IngestResult:
-    embedder = embedder or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size)
+    embedder = embedder or make_embedder(settings)
     chunker = Chunker(
         embedder.count_tokens, max_tokens=settings.chunk_tokens, overlap_tokens=settings.chunk_overlap_tokens
     )
@@ -29,4 +30,5 @@ def run_ingest(
     options.setdefault("keep_versions", settings.keep_versions)
     options.setdefault("sentence_vectors", settings.sentence_vectors)
     options.setdefault("vectors", settings.vector_backend_config)
+    options.setdefault("vector_index", settings.vector_index)
     return build_version(Path(corpus_dir), IndexStore(settings.index_dir), embedder, chunker, **options)  # type: ignore[arg-type]

@@ -62,10 +62,17 @@ def bundled_model_path() -> Path:
 class SentenceTransformerEmbedder:
     """sentence-transformers on CPU, loaded from site-packages, never from a hub."""
 
-    def __init__(self, model_name: str = "all-MiniLM-L6-v2", *, batch_size: int = 32) -> None:
+    backend = "torch"
+
+    def __init__(self, model_name: str = "all-MiniLM-L6-v2", *, batch_size: int = 32, threads: int = 0) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         from sentence_transformers import SentenceTransformer
+
+        if threads > 0:  # process-wide in PyTorch; on cores shared with other jobs fewer threads wait less
+            import torch
+
+            torch.set_num_threads(threads)
 
         path = bundled_model_path() if model_name == "all-MiniLM-L6-v2" else Path(model_name)
         if not path.exists():
@@ -126,11 +133,12 @@ class SentenceTransformerEmbedder:
             vectors[ids] = pooled.numpy()
             token_array = tokens.numpy()
             for row, i in enumerate(ids):
-                span_vectors[i] = [_pool_span(token_array[row], offsets[row], s, e) for s, e in spans[i]]
+                span_vectors[i] = [pool_span(token_array[row], offsets[row], s, e) for s, e in spans[i]]
         return vectors, span_vectors
 
 
-def _pool_span(tokens: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray | None:
+def pool_span(tokens: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray | None:
+    """The unit mean of the token vectors whose char offsets lie inside ``[start, end)``."""
     inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= end) & (offsets[:, 1] > offsets[:, 0])
     if not inside.any():
         return None

@@ -1,4 +1,5 @@
-"""The ``VectorIndex`` seam and its FAISS implementation (exact inner product)."""
+"""The ``VectorIndex`` seam and its FAISS implementation (exact inner product by default; the
+approximate kinds for large corpora are built and loaded by :mod:`ragcore.ann_index`)."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ class VectorIndex(Protocol):
 
 
 class FaissIndex:
-    """Exact inner-product search (``IndexFlatIP``)."""
+    """Inner-product search over any FAISS index: ``IndexFlatIP`` (exact) unless given another."""
 
     kind = "faiss-flat-ip"
 
@@ -53,3 +54,8 @@ class FaissIndex:
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
+
+    @property
+    def faiss_index(self) -> faiss.Index:
+        """The wrapped FAISS index (its kind and search parameters)."""
+        return self._index

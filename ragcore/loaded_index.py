@@ -39,9 +39,14 @@ class LoadedIndex:
     scope_examples: np.ndarray
 
 
-def check_manifest(manifest: dict, *, model_id: str, dim: int, chunker_version: str) -> None:
-    """Raise :class:`IndexMismatch` when the index was built with other components."""
+def check_manifest(
+    manifest: dict, *, model_id: str, dim: int, chunker_version: str, backend: str | None = None
+) -> None:
+    """Raise :class:`IndexMismatch` when the index was built with other components (``backend``:
+    the running embedding backend; versions from before backends were recorded were built with torch)."""
     embedding = manifest.get("embedding", {})
+    if backend is not None and embedding.get("backend", "torch") != backend:
+        raise IndexMismatch("embedding backend", embedding.get("backend", "torch"), backend)
     if embedding.get("model_id") != model_id:
         raise IndexMismatch("embedding model", embedding.get("model_id"), model_id)
     if embedding.get("dim") != dim:

@@ -19,7 +19,8 @@ from ragcore.answers import ChatResult, Citation, Refusal
 from ragcore.chunking import CHUNKER_VERSION
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
 from ragcore.domains import DomainCatalog, load_domains
-from ragcore.embedding import Embedder, SentenceTransformerEmbedder
+from ragcore.embedding import Embedder
+from ragcore.embedding_backends import backend_of, make_embedder
 from ragcore.errors import ConversationFull, ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
 from ragcore.followups import is_context_dependent, rewrite_query, topic_of
@@ -105,7 +106,11 @@ class Pipeline:
     def _load(self, version: str | None) -> Serving:
         index = load_version(self.store, version, milvus_uri=self.settings.milvus_uri)
         check_manifest(
-            index.manifest, model_id=self.embedder.model_id, dim=self.embedder.dim, chunker_version=CHUNKER_VERSION
+            index.manifest,
+            model_id=self.embedder.model_id,
+            dim=self.embedder.dim,
+            chunker_version=CHUNKER_VERSION,
+            backend=backend_of(self.embedder),
         )
         return Serving(index, self.settings, embedder=self.embedder, chat=self.chat_model)
 
@@ -304,8 +309,7 @@ def build_pipeline(
         chat_model = build_chat_model(settings)
     return Pipeline(
         settings=settings,
-        embedder=embedder
-        or SentenceTransformerEmbedder(settings.embedding_model, batch_size=settings.embed_batch_size),
+        embedder=embedder or make_embedder(settings),
         store=IndexStore(settings.index_dir),
         conversations=conversations or CONVERSATION_STORES[settings.state_backend](settings),
         chat_model=chat_model,

@@ -143,6 +143,21 @@ class LimitSettings(BaseSettings):
     request_timeout_s: float = Field(30.0, gt=0.0, description="A request still running after this gets a 503.")
 
 
+class VectorIndexSettings(BaseSettings):
+    """Which FAISS index holds the chunk vectors: exact search up to ``exact_max`` chunks, then an
+    approximate one (IVF with a trained quantiser, memory-mapped when loaded; or HNSW)."""
+
+    kind: Literal["auto", "flat", "ivf", "hnsw"] = Field(
+        "auto", description="auto: flat (exact) up to exact_max chunks, else `approximate`; or force one kind."
+    )
+    exact_max: int = Field(200_000, ge=0, description="Most chunks searched exactly when kind is auto.")
+    approximate: Literal["ivf", "hnsw"] = Field("ivf", description="The approximate index used beyond exact_max.")
+    ivf_nprobe: int = Field(32, ge=1, le=65536, description="IVF lists scanned per query (recall vs speed).")
+    hnsw_m: int = Field(32, ge=4, le=128, description="HNSW neighbours per node.")
+    hnsw_ef_construction: int = Field(80, ge=8, le=2048, description="HNSW candidate list while building.")
+    hnsw_ef_search: int = Field(96, ge=8, le=4096, description="HNSW candidate list per query.")
+
+
 class Settings(BaseSettings):
     """Everything Docent can be configured with."""
 
@@ -156,6 +171,24 @@ class Settings(BaseSettings):
     )
     embedding_model: str = Field(
         "all-MiniLM-L6-v2", description="Embedding model; the bundled one is loaded from site-packages."
+    )
+    embedding_backend: Literal["torch", "onnx-int8"] = Field(
+        "torch",
+        description="torch: the model under PyTorch; onnx-int8: the same model exported to ONNX and quantised to "
+        "int8 on first use (faster on CPU). Recorded in the manifest: query an index with the backend that built it.",
+    )
+    onnx_dir: Path = Field(
+        PROJECT_ROOT / "var" / "onnx", description="Cache of the int8 ONNX export (made locally, never downloaded)."
+    )
+    vector_index: VectorIndexSettings = Field(
+        default_factory=lambda: VectorIndexSettings(), description="Exact or approximate vector search."
+    )
+    embed_threads: int = Field(
+        0,
+        ge=0,
+        le=256,
+        description="Threads per embedding call (0: the library's default, one per core). On cores shared with "
+        "other busy processes 1 avoids threads waiting on each other.",
     )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch.")
     chunk_tokens: int = Field(200, ge=32, le=256, description="Most word pieces in one chunk.")

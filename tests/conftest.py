@@ -49,6 +49,12 @@ def embedder():
     return SentenceTransformerEmbedder()
 
 
+@pytest.fixture(scope="session")
+def onnx_dir(tmp_path_factory) -> Path:
+    """One int8 ONNX export of the bundled model per session, shared by the tests of that backend."""
+    return tmp_path_factory.mktemp("onnx")
+
+
 @pytest.fixture
 def fake_embedder() -> HashingEmbedder:
     return HashingEmbedder()
