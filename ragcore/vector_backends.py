@@ -13,8 +13,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ragcore.ann_index import build_vector_index, load_vector_index
 from ragcore.errors import ConfigError
 from ragcore.faiss_index import FaissIndex, VectorIndex
+from ragcore.settings import VectorIndexSettings
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +42,14 @@ class VectorBackend:
     def kind(self) -> str:
         return "milvus-flat-ip" if self.name == "milvus" else FaissIndex.kind
 
-    def write(self, version_dir: Path, vectors: np.ndarray) -> dict:
-        """Store ``vectors`` for the (still staging) version; returns the manifest's ``vector_store``."""
+    def write(self, version_dir: Path, vectors: np.ndarray, faiss_settings: VectorIndexSettings | None = None) -> dict:
+        """Store ``vectors`` for the (still staging) version; returns the manifest's ``vector_store``
+        (backend, kind and the index's parameters). FAISS builds the kind ``faiss_settings`` choose:
+        exact up to its ``exact_max`` chunks, IVF or HNSW beyond."""
         if self.name == "faiss":
-            index = FaissIndex(vectors.shape[1])
-            index.add(vectors)
+            index, params = build_vector_index(vectors, faiss_settings or VectorIndexSettings())
             index.save(version_dir / FAISS_FILE)
-            return {"backend": "faiss", "kind": FaissIndex.kind}
+            return {"backend": "faiss", **params}
         from ragcore.milvus_index import MilvusIndex, collection_name
 
         assert self.uri is not None
@@ -85,4 +88,4 @@ def open_vectors(version_dir: Path, *, milvus_uri: str | None = None) -> VectorI
         from ragcore.milvus_index import MilvusIndex
 
         return MilvusIndex.load(pointer, uri=milvus_uri)
-    return FaissIndex.load(version_dir / FAISS_FILE)
+    return load_vector_index(version_dir / FAISS_FILE)
