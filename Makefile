@@ -13,7 +13,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: setup local-llm index run serve test test-all eval bench lint clean
+.PHONY: setup local-llm index run serve test test-slow eval bench lint clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,8 +48,11 @@ run: index ## set up, ingest and serve on http://$(HOST):$(PORT)
 serve: setup
 	$(BIN)/docent serve --index $(INDEX) --host $(HOST) --port $(PORT)
 
-test: setup $(BIN)/.local-llm $(CHROMIUM) $(REDIS_SERVER) ## the whole default test suite (what CI runs)
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+test: setup $(BIN)/.local-llm $(CHROMIUM) $(REDIS_SERVER) ## the default test suite (CI runs it first)
+	$(BIN)/pytest -q -m "not slow" --durations=10 $(PYTEST_ARGS)
+
+test-slow: setup $(BIN)/.local-llm $(CHROMIUM) $(REDIS_SERVER) ## suites that take minutes each (Milvus, replicas, container, benchmarks); CI runs them too
+	$(BIN)/pytest -q -m slow --durations=10 $(PYTEST_ARGS)
 
 eval: index ## score the bundled corpus on the development set; fails when a release gate is missed
 	$(BIN)/docent eval run --dataset evals/datasets/dev.jsonl --index $(INDEX) --out var/eval \

@@ -5,7 +5,12 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import PROJECT
+
+# minutes, not seconds: run by .ci/run (`make test-slow`), kept out of `make test`
+pytestmark = pytest.mark.slow
 
 
 def test_bench_quick_writes_results(tmp_path):

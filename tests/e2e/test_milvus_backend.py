@@ -16,6 +16,9 @@ from ragcore.pipeline import build_pipeline
 from ragcore.settings import Settings
 from tests.conftest import CORPUS, PROJECT, ingest
 
+# minutes, not seconds: run by .ci/run (`make test-slow`), kept out of `make test`
+pytestmark = pytest.mark.slow
+
 DEV = PROJECT / "evals" / "datasets" / "dev.jsonl"
 
 

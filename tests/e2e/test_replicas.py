@@ -4,8 +4,12 @@ started on one continues on the other, and the rate limit is one budget across b
 import uuid
 
 import httpx
+import pytest
 
 from tests.e2e.conftest import running_server
+
+# minutes, not seconds: run by .ci/run (`make test-slow`), kept out of `make test`
+pytestmark = pytest.mark.slow
 
 
 def test_two_replicas_share_conversations_and_one_rate_limit(bundled_index, redis_url):
