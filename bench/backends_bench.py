@@ -8,7 +8,6 @@ folder, and not counted in the ingest).
 
 from __future__ import annotations
 
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 from bench.ingest_bench import measure_ingest
 from bench.workspace import Workspace
 from evals.datasets import EvalItem
-from evals.ranking import documents_in_order, mrr_at_k, recall_at_k
+from evals.ranking import gold_document_scores
 from ragcore.embedding import Embedder
 
 
@@ -48,15 +47,7 @@ def retrieval_quality(index_dir: Path, embedder: Embedder, items: list[EvalItem]
         "dense": HybridRetriever(index, RetrievalSettings(mode="dense", rerank=False)),
         "default": HybridRetriever(index, RetrievalSettings()),
     }
-    scores: dict[str, dict[str, list[float]]] = {n: {"recall@5": [], "mrr@10": []} for n in retrievers}
-    for item in items:
-        vector = embedder.embed_query(item.question)
-        qrels = dict.fromkeys(item.gold_sources, 1)
-        for name, retriever in retrievers.items():
-            ranking = documents_in_order([h.record.doc_id for h in retriever.retrieve(item.question, vector, k=10)])
-            scores[name]["recall@5"].append(recall_at_k(ranking, qrels, 5))
-            scores[name]["mrr@10"].append(mrr_at_k(ranking, qrels, 10))
-    return {n: {m: round(statistics.fmean(v), 4) for m, v in s.items()} for n, s in scores.items()}
+    return gold_document_scores(retrievers, items, embedder)
 
 
 def run(

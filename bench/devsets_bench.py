@@ -12,14 +12,13 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
-import statistics
 from pathlib import Path
 
 from bench.common import PROJECT, SHARED_DATA, write_result
 from evals.beir import CONFIGS
 from evals.datasets import EvalItem, load_dataset
 from evals.metrics import summarise
-from evals.ranking import documents_in_order, mrr_at_k, recall_at_k
+from evals.ranking import gold_document_scores
 
 UNION_CORPUS = PROJECT / "var" / "bench" / "union-corpus"
 UNION_INDEX = PROJECT / "var" / "bench" / "union-index"
@@ -52,15 +51,7 @@ def retrieval_quality(index_dir: Path, items: list[EvalItem]) -> dict:
     index = load_version(IndexStore(index_dir))
     embedder = SentenceTransformerEmbedder()
     retrievers = {n: HybridRetriever(index, RetrievalSettings(**c)) for n, c in CONFIGS.items()}  # type: ignore[arg-type]
-    scores: dict[str, dict[str, list[float]]] = {n: {"recall@5": [], "mrr@10": []} for n in CONFIGS}
-    for item in items:
-        vector = embedder.embed_query(item.question)
-        qrels = dict.fromkeys(item.gold_sources, 1)
-        for name, retriever in retrievers.items():
-            ranking = documents_in_order([h.record.doc_id for h in retriever.retrieve(item.question, vector, k=10)])
-            scores[name]["recall@5"].append(recall_at_k(ranking, qrels, 5))
-            scores[name]["mrr@10"].append(mrr_at_k(ranking, qrels, 10))
-    return {n: {m: round(statistics.fmean(v), 4) for m, v in s.items()} for n, s in scores.items()}
+    return gold_document_scores(retrievers, items, embedder)
 
 
 def answer_quality(index_dir: Path, items: list[EvalItem]) -> dict:

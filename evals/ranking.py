@@ -33,3 +33,19 @@ def mrr_at_k(ranking: list[str], qrels: dict[str, int], k: int) -> float:
 def documents_in_order(chunk_doc_ids: list[str]) -> list[str]:
     """A document ranking from a chunk ranking: each document at its best chunk's rank."""
     return list(dict.fromkeys(chunk_doc_ids))
+
+
+def gold_document_scores(retrievers: dict, items: list, embedder) -> dict[str, dict[str, float]]:  # type: ignore[no-untyped-def]
+    """recall@5 and MRR@10 of each item's gold documents, per named retriever; each question is
+    embedded once for all of them."""
+    import statistics
+
+    scores: dict[str, dict[str, list[float]]] = {n: {"recall@5": [], "mrr@10": []} for n in retrievers}
+    for item in items:
+        vector = embedder.embed_query(item.question)
+        qrels = dict.fromkeys(item.gold_sources, 1)
+        for name, retriever in retrievers.items():
+            ranking = documents_in_order([h.record.doc_id for h in retriever.retrieve(item.question, vector, k=10)])
+            scores[name]["recall@5"].append(recall_at_k(ranking, qrels, 5))
+            scores[name]["mrr@10"].append(mrr_at_k(ranking, qrels, 10))
+    return {n: {m: round(statistics.fmean(v), 4) for m, v in s.items()} for n, s in scores.items()}
