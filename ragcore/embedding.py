@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -110,15 +111,11 @@ class SentenceTransformerEmbedder:
         contextual token vectors inside it. Sentence vectors thus cost no extra model call."""
         import torch
 
-        batch_size = batch_size or self.batch_size
-        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
-        span_vectors: list[list[np.ndarray | None]] = [[] for _ in texts]
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))  # similar lengths pad less
         transformer: Any = self._model[0].auto_model
-        for b in range(0, len(order), batch_size):
-            ids = order[b : b + batch_size]
+
+        def forward(batch: list[str], with_offsets: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
             enc = self._tokenizer(
-                [texts[i] for i in ids],
+                batch,
                 padding=True,
                 truncation=True,
                 max_length=self.max_tokens,
@@ -130,11 +127,32 @@ class SentenceTransformerEmbedder:
                 tokens = transformer(**enc).last_hidden_state
             mask = enc["attention_mask"].unsqueeze(-1).to(tokens.dtype)
             pooled = torch.nn.functional.normalize((tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9), dim=-1)
-            vectors[ids] = pooled.numpy()
-            token_array = tokens.numpy()
+            return pooled.numpy(), tokens.numpy(), offsets
+
+        return embed_in_length_order(texts, spans, batch_size or self.batch_size, self.dim, forward)
+
+
+def embed_in_length_order(
+    texts: list[str],
+    spans: list[list[tuple[int, int]]],
+    batch_size: int,
+    dim: int,
+    forward: Callable[[list[str], bool], tuple[np.ndarray, np.ndarray, np.ndarray | None]],
+) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
+    """Batch texts of similar length (less padding) through one backend's ``forward`` — which
+    returns unit text vectors, token vectors and, when asked, token char offsets — and pool each
+    text's spans from its token vectors. Shared by every backend's ``embed_with_spans``."""
+    vectors = np.zeros((len(texts), dim), dtype=np.float32)
+    span_vectors: list[list[np.ndarray | None]] = [[] for _ in texts]
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for b in range(0, len(order), batch_size):
+        ids = order[b : b + batch_size]
+        pooled, tokens, offsets = forward([texts[i] for i in ids], any(spans[i] for i in ids))
+        vectors[ids] = pooled
+        if offsets is not None:
             for row, i in enumerate(ids):
-                span_vectors[i] = [pool_span(token_array[row], offsets[row], s, e) for s, e in spans[i]]
-        return vectors, span_vectors
+                span_vectors[i] = [pool_span(tokens[row], offsets[row], s, e) for s, e in spans[i]]
+    return vectors, span_vectors
 
 
 def pool_span(tokens: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray | None:

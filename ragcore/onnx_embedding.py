@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ragcore.embedding import bundled_model_path, pool_span
+from ragcore.embedding import bundled_model_path, embed_in_length_order
 from ragcore.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -134,29 +134,23 @@ class OnnxInt8Embedder:
     ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
         """Mean-pooled unit vectors per text and, for each char span, the mean of its token vectors
         (``None`` when no token lies inside), from one forward pass; see ``SentenceTransformerEmbedder``."""
-        batch_size = batch_size or self.batch_size
-        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
-        span_vectors: list[list[np.ndarray | None]] = [[] for _ in texts]
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for b in range(0, len(order), batch_size):
-            ids = order[b : b + batch_size]
+
+        def forward(batch: list[str], with_offsets: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
             enc = self._tokenizer(
-                [texts[i] for i in ids],
+                batch,
                 padding=True,
                 truncation=True,
                 max_length=self.max_tokens,
-                return_offsets_mapping=any(spans[i] for i in ids),
+                return_offsets_mapping=with_offsets,
                 return_tensors="np",
             )
-            feed = {name: enc[name].astype(np.int64) for name in _INPUTS}
-            tokens = self._session.run(None, feed)[0]
+            tokens = self._session.run(None, {name: enc[name].astype(np.int64) for name in _INPUTS})[0]
             mask = enc["attention_mask"][..., None].astype(np.float32)
             pooled = (tokens * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-            vectors[ids] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
-            if "offset_mapping" in enc:
-                for row, i in enumerate(ids):
-                    span_vectors[i] = [pool_span(tokens[row], enc["offset_mapping"][row], s, e) for s, e in spans[i]]
-        return vectors, span_vectors
+            unit = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+            return unit, tokens, enc.get("offset_mapping")
+
+        return embed_in_length_order(texts, spans, batch_size or self.batch_size, self.dim, forward)
 
 
 def _fingerprint(model_dir: Path) -> str:
