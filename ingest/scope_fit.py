@@ -29,7 +29,7 @@ from ragcore.scope import (
 )
 from ragcore.settings import Calibration, RetrievalSettings
 
-SCOPE_VERSION = "logistic-v4"  # bump when features change: the index must be rebuilt
+SCOPE_VERSION = "logistic-v5"  # bump when features change: the index must be rebuilt
 SCOPE_ONLY = ":scope-only"  # label suffix of in-domain phrasings that say nothing about answerability
 
 
@@ -57,8 +57,11 @@ def fit_scope_for_version(
     vectors = embedder.embed_documents(questions)
     index = load_path(version_dir, with_scope=False)
     retriever = HybridRetriever(index, RetrievalSettings())
+    catalog_text = index.catalog.document_text
     rows = [
-        query_features(q, v, retriever.retrieve(q, v), index.lexical, vectors, labels, exclude=i)
+        query_features(
+            q, v, retriever.retrieve(q, v), index.lexical, vectors, labels, exclude=i, document_text=catalog_text
+        )
         for i, (q, v) in enumerate(zip(questions, vectors))
     ]
     scope, scope_figures = fit_logistic(

@@ -145,6 +145,12 @@ class Catalog:
         sections = tuple(Section(s, e, tuple(p)) for s, e, p in json.loads(sections_json))
         return Document(doc_id, domain, title, text, sections, metadata)
 
+    def document_text(self, doc_id: str) -> str:
+        """A document's text from memory (no database round trip: this runs per query)."""
+        if doc_id not in self._docs:
+            raise DocumentNotFound(doc_id)
+        return self._docs[doc_id][2]
+
     def document_hashes(self) -> dict[str, str]:
         return dict(self._db().execute("SELECT doc_id, content_hash FROM documents"))
 

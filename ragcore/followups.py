@@ -49,12 +49,16 @@ def content_words(text: str) -> list[str]:
     return [w for w in _WORD.findall(text) if w.lower() not in _FUNCTION_WORDS]
 
 
+def topical_words(question: str) -> list[str]:
+    return [w for w in (w.lower() for w in _WORD.findall(question)) if w not in _FUNCTION_WORDS | _GENERIC_ASPECTS]
+
+
 def is_context_dependent(question: str) -> bool:
     """True when ``question`` cannot be understood without the earlier turns."""
     words = [w.lower() for w in _WORD.findall(question)]
     if not words:
         return False
-    topical = [w for w in words if w not in _FUNCTION_WORDS and w not in _GENERIC_ASPECTS]
+    topical = topical_words(question)
     if question.strip().lower().startswith(_CONTINUATIONS):
         return True
     if any(w in _PRONOUNS for w in words):
@@ -71,8 +75,19 @@ def topic_of(question: str) -> str:
 def rewrite_query(question: str, previous_topics: list[str]) -> tuple[str, str]:
     """``(standalone query, topic)`` for ``question`` given earlier turns' topics (newest last)."""
     question = question.strip()
-    if previous_topics and is_context_dependent(question):
-        topic = next((t for t in reversed(previous_topics) if t), "")
-        if topic:
-            return f"{question} ({topic})", topic
+    if is_context_dependent(question):
+        carried = with_previous_topic(question, previous_topics)
+        if carried:
+            return carried
     return question, topic_of(question)
+
+
+def with_previous_topic(question: str, previous_topics: list[str]) -> tuple[str, str] | None:
+    """``(question with the latest earlier topic, that topic)``, or None when there is none.
+
+    Used for questions that look context-dependent, and by the pipeline as a second reading of a
+    short question that alone finds no answer ("Which jobs count?" after a question on loan
+    forgiveness names a topic word, but not the topic).
+    """
+    topic = next((t for t in reversed(previous_topics) if t), "")
+    return (f"{question.strip()} ({topic})", topic) if topic else None

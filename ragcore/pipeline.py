@@ -23,7 +23,7 @@ from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of, make_embedder
 from ragcore.errors import ConversationFull, ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
-from ragcore.followups import is_context_dependent, rewrite_query, topic_of
+from ragcore.followups import is_context_dependent, rewrite_query, topic_of, topical_words, with_previous_topic
 from ragcore.generation import AnswerGenerator, Draft, TokenSink
 from ragcore.index_store import IndexStore
 from ragcore.injection import screen_evidence
@@ -165,10 +165,14 @@ class Pipeline:
         evidence = serving.retriever.retrieve(rewritten, query_vector)
         timings["retrieve"] = _ms(t0)
         decision = self._decide(serving, rewritten, query_vector, evidence)
+        if topics and rewritten == message.strip() and self._may_lean_on_context(message, decision):
+            second = self._read_as_followup(serving, message, topics)
+            if second is not None:
+                rewritten, topic, query_vector, evidence, decision = second
         urgent_domain = serving.domains.emergency_domain(message)
         if urgent_domain and not decision.in_scope:  # a person in danger gets help, not "outside what I cover"
-            decision = dataclasses.replace(decision, in_scope=True)
             evidence = serving.retriever.retrieve(rewritten, query_vector, domain=urgent_domain) or evidence
+            decision = dataclasses.replace(self._decide(serving, rewritten, query_vector, evidence), in_scope=True)
         if listener is not None:
             listener.meta(
                 conversation_id, rewritten, evidence[0].record.domain if decision.in_scope and evidence else None
@@ -213,9 +217,42 @@ class Pipeline:
     def _decide(serving: Serving, query: str, query_vector: np.ndarray, evidence: list[ScoredChunk]) -> ScopeDecision:
         scope = serving.scope
         features = query_features(
-            query, query_vector, evidence, serving.index.lexical, scope.example_vectors, scope.example_labels
+            query,
+            query_vector,
+            evidence,
+            serving.index.lexical,
+            scope.example_vectors,
+            scope.example_labels,
+            document_text=serving.index.catalog.document_text,
         )
         return scope.decide(features, query_vector)
+
+    @staticmethod
+    def _may_lean_on_context(message: str, decision: ScopeDecision) -> bool:
+        """Whether a question that names a topic word of its own may still be a follow-up: alone it
+        finds no answer in the sources, and it is in scope or short ("How much is the award?")."""
+        if decision.in_scope:
+            return not decision.enough_evidence
+        return len(topical_words(message)) <= 3
+
+    def _read_as_followup(self, serving: Serving, message: str, topics: list[str]) -> tuple | None:
+        """The question read with the conversation's latest topic, if that reading is answerable
+        and its evidence speaks of the question's own words too."""
+        carried = with_previous_topic(message, topics)
+        if carried is None:
+            return None
+        rewritten, topic = carried
+        query_vector = self.embedder.embed_query(rewritten)
+        evidence = serving.retriever.retrieve(rewritten, query_vector)
+        decision = self._decide(serving, rewritten, query_vector, evidence)
+        if not (decision.in_scope and decision.enough_evidence):
+            return None
+        lexical = serving.index.lexical
+        own_terms = lexical.terms(" ".join(topical_words(message)))
+        found = lexical.terms(" ".join(f"{c.record.title} {c.record.text}" for c in evidence[:3]))
+        if not own_terms <= found:  # a new topic ("what's the weather tomorrow?") stays new
+            return None
+        return rewritten, topic, query_vector, evidence, decision
 
     def _condense(self, message: str, turns: list[Turn], topics: list[str]) -> str | None:
         """The language model's standalone form of a follow-up, when one is configured."""

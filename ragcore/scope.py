@@ -10,7 +10,9 @@ in-domain and out-of-scope example question).
 Evidence (do the sources answer it?) uses ``sentence``, ``chunk``, ``coverage`` (share of the
 query's terms found in the top three chunks), ``known`` (share of the query's terms that
 occur anywhere in the corpus: a state, drug or institution the corpus never names is a strong
-sign the answer is not there) and the query's embedding too: questions after a price, a named
+sign the answer is not there), ``unmatched`` (1 when the question names a place, provider, product
+or year that none of the retrieved chunks' documents mentions: ``ragcore.specific_terms``) and the query's
+embedding too: questions after a price, a named
 provider's or a state's own rule, or one person's case have a recognisable shape, and reference
 corpora rarely answer them.
 
@@ -25,12 +27,15 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from ragcore.specific_terms import unmatched_terms
+
 SCOPE_FEATURES = ("chunk", "sentence", "in_example", "out_example")
-EVIDENCE_FEATURES = ("sentence", "chunk", "coverage", "known")
+EVIDENCE_FEATURES = ("sentence", "chunk", "coverage", "known", "unmatched")
 OUT_OF_SCOPE = "out_of_scope"
 UNANSWERABLE = "unanswerable"
 
@@ -43,6 +48,7 @@ class QueryFeatures:
     out_example: float
     coverage: float
     known: float
+    unmatched: float = 0.0
 
     def values(self, names: tuple[str, ...]) -> list[float]:
         return [float(getattr(self, n)) for n in names]
@@ -203,11 +209,20 @@ def query_features(
     labels: list[str],
     *,
     exclude: int | None = None,
+    document_text: Callable[[str], str] | None = None,
 ) -> QueryFeatures:
-    """Features of one query from its retrieval results (``list[ScoredChunk]``) and the examples."""
+    """Features of one query from its retrieval results (``list[ScoredChunk]``) and the examples.
+
+    ``document_text`` (doc id -> text) lets ``unmatched`` look through the whole documents the
+    evidence comes from ("Experian" named two sections away from the passage on disputing errors
+    is still named by the source); without it, the passages alone are searched."""
     in_example, out_example = example_features(query_vector, example_vectors, labels, exclude=exclude)
     terms = lexical.terms(query)
     top_terms = lexical.terms(" ".join(f"{c.record.title} {c.record.text}" for c in evidence[:3]))
+    if document_text is None:
+        searched = [f"{c.record.title} {c.record.text}" for c in evidence]
+    else:
+        searched = [f"{c.record.title} {document_text(c.record.doc_id)}" for c in evidence]
     return QueryFeatures(
         chunk=max((c.dense for c in evidence), default=0.0),
         sentence=max((c.best_sentence for c in evidence), default=0.0),
@@ -215,6 +230,7 @@ def query_features(
         out_example=out_example,
         coverage=len(terms & top_terms) / len(terms) if terms else 0.0,
         known=lexical.known_fraction(terms),
+        unmatched=1.0 if unmatched_terms(query, searched) else 0.0,
     )
 
 

@@ -48,12 +48,13 @@ class Calibration(BaseSettings):
         0.01, ge=0.0, lt=1.0, description="Share of in-domain example questions the scope guard may call out of scope."
     )
     max_false_insufficient: float = Field(
-        0.0,
+        0.005,
         ge=0.0,
         lt=1.0,
-        description="Share of answerable example questions (in any one domain) the evidence gate may refuse. "
-        "0 keeps every held-out answerable example; 0.01 catches more unanswerable questions but refuses "
-        "more answerable ones (see README).",
+        description="Share of answerable example questions (in any one domain or calibration set) the evidence "
+        "gate may refuse. 0.005 keeps every held-out example of a group smaller than 200 and lets one odd "
+        "question in a large operator set (say a paper title naming a population) not set the threshold "
+        "for all; 0.01 refuses more answerable ones (see README).",
     )
     extra_sets: list[Path] = Field(
         default_factory=list,

@@ -33,6 +33,33 @@ def test_follow_up_in_a_conversation_resolves_its_topic(client):
     assert follow["citations"][0]["doc_id"] == "healthcare/asthma.md"
 
 
+def test_short_question_without_an_answer_of_its_own_is_read_with_the_conversation_topic(client):
+    first = chat(client, "Who qualifies for a Pell Grant?")
+    follow = chat(client, "How much is the award?", first["conversation_id"])
+    assert "pell grant" in follow["rewritten_query"].lower()
+    assert follow["refusal"] is None
+    assert follow["citations"][0]["doc_id"] == "education/pell-grants.md"
+
+
+def test_a_new_topic_inside_a_conversation_is_not_bent_to_the_old_one(client):
+    first = chat(client, "What is asthma?")
+    switched = chat(client, "how do I get a green card", first["conversation_id"])
+    assert "asthma" not in switched["rewritten_query"].lower()
+    assert all(c["doc_id"] != "healthcare/asthma.md" for c in switched["citations"])
+
+
+def test_question_about_a_place_the_sources_never_name_is_insufficient_evidence(client):
+    general = chat(client, "What can a landlord deduct from a security deposit?")
+    assert general["refusal"] is None and general["citations"]
+    for question in (
+        "What is the maximum security deposit a landlord can charge in Vermont?",
+        "How many people in Ohio got a flu shot in 2024?",
+    ):
+        result = chat(client, question)
+        assert result["refusal"]["reason"] == "insufficient_evidence", question
+        assert result["citations"] == []
+
+
 def test_conversation_continues_after_a_refusal(client):
     refused = chat(client, "Who won the 2018 World Cup?")
     answered = chat(client, "What does FERPA let parents do with school records?", refused["conversation_id"])
