@@ -23,6 +23,7 @@ from ragcore.scope import (
     OUT_OF_SCOPE,
     SCOPE_FEATURES,
     UNANSWERABLE,
+    ExampleQuestions,
     LogisticModel,
     fit_logistic,
     query_features,
@@ -58,9 +59,10 @@ def fit_scope_for_version(
     index = load_path(version_dir, with_scope=False)
     retriever = HybridRetriever(index, RetrievalSettings())
     catalog_text = index.catalog.document_text
+    examples = ExampleQuestions(vectors, labels).with_self_similarity()
     rows = [
         query_features(
-            q, v, retriever.retrieve(q, v), index.lexical, vectors, labels, exclude=i, document_text=catalog_text
+            q, v, retriever.retrieve(q, v), index.lexical, examples, exclude=i, document_text=catalog_text
         )
         for i, (q, v) in enumerate(zip(questions, vectors))
     ]

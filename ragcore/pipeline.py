@@ -221,8 +221,7 @@ class Pipeline:
             query_vector,
             evidence,
             serving.index.lexical,
-            scope.example_vectors,
-            scope.example_labels,
+            scope.examples,
             document_text=serving.index.catalog.document_text,
         )
         return scope.decide(features, query_vector)

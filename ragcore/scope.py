@@ -63,16 +63,38 @@ class ScopeDecision:
     features: QueryFeatures
 
 
-def example_features(
-    query_vector: np.ndarray, example_vectors: np.ndarray, labels: list[str], *, exclude: int | None = None
-) -> tuple[float, float]:
-    """``(nearest in-domain example similarity, nearest out-of-scope example similarity)``."""
-    sims = example_vectors @ query_vector
-    if exclude is not None:
-        sims = sims.copy()
-        sims[exclude] = -1.0
-    is_out = np.array([label == OUT_OF_SCOPE for label in labels])
-    return float(np.where(is_out, -1.0, sims).max()), float(np.where(is_out, sims, -1.0).max())
+class ExampleQuestions:
+    """The training questions' embeddings, split once into in-domain and out-of-scope rows (this
+    runs per query, and per training question at ingest)."""
+
+    def __init__(self, vectors: np.ndarray, labels: list[str]) -> None:
+        self.vectors = vectors
+        is_out = np.array([label == OUT_OF_SCOPE for label in labels], dtype=bool)
+        self._in_rows = np.flatnonzero(~is_out)
+        self._out_rows = np.flatnonzero(is_out)
+
+        self._self_similarity: np.ndarray | None = None
+
+    def with_self_similarity(self) -> ExampleQuestions:
+        """Compute every example's similarity to every other in one product (the ingest-time fit
+        asks for all of them; one matrix product is far cheaper than a product per example)."""
+        self._self_similarity = self.vectors @ self.vectors.T
+        return self
+
+    def nearest(self, query_vector: np.ndarray, *, exclude: int | None = None) -> tuple[float, float]:
+        """``(nearest in-domain example similarity, nearest out-of-scope example similarity)``;
+        ``exclude`` is the row of the query itself when the query is one of the examples."""
+        if exclude is not None and self._self_similarity is not None:
+            sims = self._self_similarity[exclude].copy()
+        else:
+            sims = self.vectors @ query_vector  # a fresh array: safe to edit
+        if exclude is not None:
+            sims[exclude] = -1.0
+        return _max_or(sims, self._in_rows), _max_or(sims, self._out_rows)
+
+
+def _max_or(sims: np.ndarray, rows: np.ndarray) -> float:
+    return float(sims[rows].max()) if len(rows) else -1.0
 
 
 @dataclass(frozen=True)
@@ -182,6 +204,7 @@ class ScopeGuard:
         self.evidence = evidence
         self.example_vectors = example_vectors
         self.example_labels = example_labels
+        self.examples = ExampleQuestions(example_vectors, example_labels)
 
     @classmethod
     def from_params(cls, params: dict, example_vectors: np.ndarray) -> ScopeGuard:
@@ -205,8 +228,7 @@ def query_features(
     query_vector: np.ndarray,
     evidence: list,
     lexical,
-    example_vectors: np.ndarray,
-    labels: list[str],
+    examples: ExampleQuestions,
     *,
     exclude: int | None = None,
     document_text: Callable[[str], str] | None = None,
@@ -216,7 +238,7 @@ def query_features(
     ``document_text`` (doc id -> text) lets ``unmatched`` look through the whole documents the
     evidence comes from ("Experian" named two sections away from the passage on disputing errors
     is still named by the source); without it, the passages alone are searched."""
-    in_example, out_example = example_features(query_vector, example_vectors, labels, exclude=exclude)
+    in_example, out_example = examples.nearest(query_vector, exclude=exclude)
     terms = lexical.terms(query)
     top_terms = lexical.terms(" ".join(f"{c.record.title} {c.record.text}" for c in evidence[:3]))
     if document_text is None:
