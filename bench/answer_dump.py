@@ -18,7 +18,7 @@ from pathlib import Path
 from bench.common import PROJECT
 
 
-def dump(index: Path, dataset: Path, out: Path) -> int:
+def dump(index: Path, dataset: Path, out: Path, *, limit: int | None = None) -> int:
     from evals.datasets import load_dataset
     from ragcore.conversations import SQLiteConversationStore
     from ragcore.pipeline import build_pipeline
@@ -27,7 +27,7 @@ def dump(index: Path, dataset: Path, out: Path) -> int:
     pipeline = build_pipeline(
         Settings(index_dir=index, reload_interval_s=0), conversations=SQLiteConversationStore(":memory:")
     )
-    items = load_dataset(dataset)
+    items = load_dataset(dataset)[:limit]
     with out.open("w", encoding="utf-8") as f:
         for item in items:
             conversation_id = None
@@ -54,9 +54,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--index", type=Path, default=PROJECT / "var" / "index")
     parser.add_argument("--dataset", type=Path, default=PROJECT / "evals" / "datasets" / "dev.jsonl")
+    parser.add_argument("--limit", type=int, default=None, help="the first N items only")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    count = dump(args.index, args.dataset, args.out)
+    count = dump(args.index, args.dataset, args.out, limit=args.limit)
     print(f"{count} items -> {args.out}")
 
 

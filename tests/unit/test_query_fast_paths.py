@@ -83,3 +83,51 @@ def test_limit_blas_threads_caps_numpys_blas_and_zero_leaves_it():
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(limits=max(before), user_api="blas")
+
+
+def test_diversify_without_penalty_picks_what_the_penalised_scan_picks_at_weight_zero():
+    from ragcore.catalog import ChunkRecord
+    from ragcore.retrieval import ScoredChunk, diversify
+
+    def reference(chunks, vectors, k, duplicate_similarity):  # the scan as written for any weight, at 0
+        kept: list[int] = []
+        remaining = list(range(len(chunks)))
+        sims = vectors @ vectors.T
+        while remaining and len(kept) < k:
+            best = max(
+                remaining, key=lambda i: chunks[i].score - 0.0 * max((float(sims[i, j]) for j in kept), default=0.0)
+            )
+            remaining.remove(best)
+            r = chunks[best].record
+            if any(
+                chunks[j].record.doc_id == r.doc_id
+                and chunks[j].record.start < r.end
+                and r.start < chunks[j].record.end
+                for j in kept
+            ):
+                continue
+            if any(sims[best, j] >= duplicate_similarity for j in kept):
+                continue
+            kept.append(best)
+        return [chunks[i] for i in kept]
+
+    rng = np.random.default_rng(52)
+    for _ in range(200):
+        n = int(rng.integers(1, 25))
+        vectors = rng.normal(size=(n, 8)).astype(np.float32)
+        vectors[rng.integers(0, n, size=n // 3)] = vectors[0]  # exact duplicates
+        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+        scores = np.round(rng.random(n), 1)  # ties
+        chunks = [
+            ScoredChunk(
+                ChunkRecord(i, f"c{i}", f"d{i % 3}", "law", "t", s, s + 50, (), ""),
+                float(scores[i]),
+                0.0,
+                None,
+                0.0,
+                [],
+            )
+            for i, s in enumerate(rng.integers(0, 200, size=n).tolist())
+        ]
+        got = diversify(chunks, vectors, k=5, duplicate_similarity=0.95, mmr_weight=0.0)
+        assert [c.record.row for c in got] == [c.record.row for c in reference(chunks, vectors, 5, 0.95)]
