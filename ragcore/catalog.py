@@ -12,11 +12,15 @@ import sqlite3
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 from ragcore.chunking import Chunk
 from ragcore.documents import Document, Section, Span
 from ragcore.errors import DocumentNotFound
+
+_SENTENCE_CACHE_CHUNKS = 16384  # chunks whose sentence records stay built (about 2 KB each)
 
 _SCHEMA = """
 CREATE TABLE documents (doc_id TEXT PRIMARY KEY, domain TEXT NOT NULL, title TEXT NOT NULL,
@@ -108,6 +112,10 @@ class Catalog:
             )
         ]
         self._sentence_rows: dict[str, list[tuple[int, int, int]]] | None = None
+        self._sentence_starts: dict[str, list[int]] = {}
+        self._sections: dict[str, tuple[Section, ...]] = {}
+        # the sentences of a chunk, built once per chunk row: every query scores those of ~20 candidates
+        self._sentences_in_row = lru_cache(maxsize=_SENTENCE_CACHE_CHUNKS)(self._find_sentences_in)
         self._rows_by_doc: dict[str, list[int]] = {}
         for row, chunk in enumerate(self._chunks):
             self._rows_by_doc.setdefault(chunk[1], []).append(row)
@@ -141,8 +149,13 @@ class Catalog:
         if doc_id not in self._docs:
             raise DocumentNotFound(doc_id)
         domain, title, text, metadata = self._docs[doc_id]
-        (sections_json,) = self._db().execute("SELECT sections FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
-        sections = tuple(Section(s, e, tuple(p)) for s, e, p in json.loads(sections_json))
+        sections = self._sections.get(doc_id)
+        if sections is None:  # read once per document: citations look documents up on every answer
+            (sections_json,) = (
+                self._db().execute("SELECT sections FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+            )
+            sections = tuple(Section(s, e, tuple(p)) for s, e, p in json.loads(sections_json))
+            self._sections[doc_id] = sections
         return Document(doc_id, domain, title, text, sections, metadata)
 
     def document_text(self, doc_id: str) -> str:
@@ -167,14 +180,19 @@ class Catalog:
 
     def sentences_in(self, chunk: ChunkRecord) -> list[SentenceRecord]:
         """Sentences that lie wholly inside ``chunk`` (an in-memory lookup: this runs per candidate)."""
-        text = self._docs[chunk.doc_id][2]
-        rows = self._sentences_of(chunk.doc_id)
-        first = bisect.bisect_left(rows, (chunk.start, -1, -1), key=lambda r: (r[1], -1, -1))
-        return [
-            SentenceRecord(row, chunk.doc_id, s, e, text[s:e])
-            for row, s, e in rows[first:]
-            if s < chunk.end and e <= chunk.end
-        ]
+        return list(self._sentences_in_row(chunk.row, chunk.doc_id, chunk.start, chunk.end))
+
+    def _find_sentences_in(self, row: int, doc_id: str, start: int, end: int) -> tuple[SentenceRecord, ...]:
+        text = self._docs[doc_id][2]
+        rows = self._sentences_of(doc_id)
+        first = bisect.bisect_left(self._sentence_starts.get(doc_id, []), start)
+        found = []
+        for sentence_row, s, e in islice(rows, first, None):
+            if s >= end:  # sorted by start: no later sentence begins inside the chunk
+                break
+            if e <= end:
+                found.append(SentenceRecord(sentence_row, doc_id, s, e, text[s:e]))
+        return tuple(found)
 
     def _sentences_of(self, doc_id: str) -> list[tuple[int, int, int]]:
         """``(row, start, end)`` of a document's sentences by start; loaded once for all documents."""
@@ -182,7 +200,8 @@ class Catalog:
             grouped: dict[str, list[tuple[int, int, int]]] = {}
             for row, d, start, end in self._db().execute("SELECT row, doc_id, start, end FROM sentences ORDER BY row"):
                 grouped.setdefault(d, []).append((row, start, end))
-            for rows in grouped.values():
+            for d, rows in grouped.items():
                 rows.sort(key=lambda r: r[1])
+                self._sentence_starts[d] = [start for _, start, _ in rows]
             self._sentence_rows = grouped
         return self._sentence_rows.get(doc_id, [])

@@ -68,6 +68,12 @@ class SQLiteConversationStore:
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(str(path), check_same_thread=False)
+        # Write-ahead log, synced at checkpoints rather than at every commit: a chat turn writes twice
+        # (new conversation, then its turns), and two rollback-journal commits with full syncs cost more
+        # than answering the question. A commit survives the process crashing; only a power cut or OS
+        # crash may lose the last turns. (WAL needs a local file system, as SQLite's locking does anyway.)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
         self._lock = threading.Lock()
         with self._lock, self._db:
             self._db.execute(

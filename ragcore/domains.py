@@ -6,7 +6,7 @@ Adding a domain is data, not code: a folder in the corpus and an entry here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -18,10 +18,16 @@ from ragcore.errors import ConfigError
 class EmergencyRule:
     phrases: tuple[str, ...]
     notice: str
+    # every phrase as a whole word or words, in one pattern compiled once (checked on every message)
+    _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.phrases:
+            alternatives = "|".join(re.escape(_fold(p)) for p in self.phrases)
+            object.__setattr__(self, "_pattern", re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"))
 
     def matches(self, text: str) -> bool:
-        lowered = _fold(text)
-        return any(re.search(rf"(?<!\w){re.escape(_fold(p))}(?!\w)", lowered) for p in self.phrases)
+        return self._pattern is not None and self._pattern.search(_fold(text)) is not None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import lru_cache
 
 from ragcore.retrieval import ScoredChunk
 
@@ -25,6 +26,7 @@ _INJECTION = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)  # the same source sentences come back query after query
 def looks_like_injection(text: str) -> bool:
     """True for text that gives instructions to an AI assistant."""
     return bool(_INJECTION.search(text))

@@ -73,8 +73,8 @@ def load_path(path: Path, *, with_scope: bool = True, milvus_uri: str | None = N
             manifest=manifest,
             catalog=catalog,
             vectors=open_vectors(path, milvus_uri=milvus_uri),
-            chunk_vectors=np.load(path / CHUNK_VECTORS, mmap_mode="r"),
-            sentence_vectors=np.load(path / SENTENCE_VECTORS, mmap_mode="r"),
+            chunk_vectors=_mapped(path / CHUNK_VECTORS),
+            sentence_vectors=_mapped(path / SENTENCE_VECTORS),
             lexical=BM25Index.load(path / LEXICAL_DIR),
             chunk_domains=catalog.chunk_domains(),
             scope_model=json.loads((path / SCOPE_MODEL).read_text(encoding="utf-8")) if with_scope else {},
@@ -82,3 +82,9 @@ def load_path(path: Path, *, with_scope: bool = True, milvus_uri: str | None = N
         )
     except (OSError, ValueError, RuntimeError) as exc:
         raise IndexStoreError(f"cannot load index version at {path}: {exc}") from exc
+
+
+def _mapped(path: Path) -> np.ndarray:
+    """The array memory-mapped, as a plain ``ndarray`` view of the mapping: the same pages, without
+    ``np.memmap``'s Python-level bookkeeping on every slice (queries slice these arrays dozens of times)."""
+    return np.asarray(np.load(path, mmap_mode="r"))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from ragcore.answers import ChatResult, Citation, Refusal
+from ragcore.blas_threads import limit_blas_threads
 from ragcore.chunking import CHUNKER_VERSION
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
 from ragcore.domains import DomainCatalog, load_domains
@@ -343,13 +344,15 @@ def build_pipeline(
         from ragcore.llm.backends import build_chat_model
 
         chat_model = build_chat_model(settings)
-    return Pipeline(
+    pipeline = Pipeline(
         settings=settings,
         embedder=embedder or make_embedder(settings),
         store=IndexStore(settings.index_dir),
         conversations=conversations or CONVERSATION_STORES[settings.state_backend](settings),
         chat_model=chat_model,
     )
+    limit_blas_threads(settings.blas_threads)  # after loading: numpy's, scipy's and FAISS's BLAS are all in
+    return pipeline
 
 
 def _redis_conversations(settings: Settings) -> ConversationStore:

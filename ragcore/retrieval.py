@@ -140,7 +140,8 @@ def diversify(
             redundancy = max((float(sims[i, j]) for j in kept), default=0.0)
             return chunks[i].score - mmr_weight * redundancy
 
-        best = max(remaining, key=value)
+        # without the penalty (the default) a value is the score itself: skip the similarity scan
+        best = max(remaining, key=value if mmr_weight else lambda i: chunks[i].score)
         remaining.remove(best)
         r = chunks[best].record
         overlaps = any(

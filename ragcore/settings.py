@@ -192,6 +192,13 @@ class Settings(BaseSettings):
         "other busy processes 1 avoids threads waiting on each other.",
     )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Texts per embedding batch.")
+    blas_threads: int = Field(
+        1,
+        ge=0,
+        le=256,
+        description="Threads numpy's BLAS may use in a process that answers queries (0: the library's default, "
+        "one per core). Query-time products are small; splitting them over busy cores makes them slower.",
+    )
     chunk_tokens: int = Field(200, ge=32, le=256, description="Most word pieces in one chunk.")
     chunk_overlap_tokens: int = Field(40, ge=0, le=128, description="Word pieces shared by neighbouring chunks.")
     calibration: Calibration = Field(default_factory=lambda: Calibration(), description="Refusal calibration.")

@@ -94,8 +94,9 @@ def principal_of(key: str) -> str:
 Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
 
 
-def chat_principal(request: Request, credentials: Credentials) -> str | None:
-    """The caller's principal on chat routes: ``None`` while chat keys are off, else its key's."""
+async def chat_principal(request: Request, credentials: Credentials) -> str | None:
+    """The caller's principal on chat routes: ``None`` while chat keys are off, else its key's.
+    (``async``: no blocking work here, and a plain ``def`` dependency costs a thread-pool hand-off.)"""
     keys: KeyRing = request.app.state.keys
     if not keys.has_role("chat"):
         return None

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
 from ragcore.pipeline import Pipeline
 from service.auth import Principal
@@ -31,7 +32,8 @@ _V1_ERRORS = error_responses(*V1_ERRORS)
 _V1_404_ERRORS = error_responses(*V1_ERRORS, 404)
 
 
-def get_pipeline(request: Request) -> Pipeline:
+async def get_pipeline(request: Request) -> Pipeline:
+    """``async``: FastAPI runs a plain ``def`` dependency in the thread pool, a hand-off per request."""
     return request.app.state.holder.get()
 
 
@@ -81,16 +83,21 @@ _CHAT_RESPONSES = error_responses(*V1_ERRORS, 404, 409) | {
 
 
 @router.post("/v1/chat", response_model=ChatPublic, responses=_CHAT_RESPONSES, tags=["chat"])
-def chat(body: ChatCreate, pipeline: PipelineDep, owner: Principal, request: Request) -> ChatPublic | StreamingResponse:
+async def chat(
+    body: ChatCreate, pipeline: PipelineDep, owner: Principal, request: Request
+) -> ChatPublic | StreamingResponse:
     """Answer one user turn with cited sentences, or refuse with a reason and no citations.
 
     A new conversation belongs to the caller's key; continuing another key's conversation is a 404,
     and one past ``DOCENT_LIMITS__MAX_TURNS`` questions a 409. With ``"stream": true`` or
     ``Accept: text/event-stream``: server-sent events (service/streaming.py)."""
+    # ``async`` with the turn itself in the thread pool: one hand-off per request, where a plain
+    # ``def`` route also sends its response validation through the pool (and waits twice more)
     log.debug("chat message %r (conversation %s)", body.message, body.conversation_id)
     max_turns = request.app.state.settings.limits.max_turns
     if wants_stream(body.stream, request.headers.get("accept")):
-        return stream_chat(
+        return await run_in_threadpool(  # waits for the turn's first event
+            stream_chat,
             pipeline,
             body.message,
             body.conversation_id,
@@ -98,7 +105,9 @@ def chat(body: ChatCreate, pipeline: PipelineDep, owner: Principal, request: Req
             max_turns=max_turns,
             on_result=request.app.state.metrics.observe_chat,
         )
-    result = pipeline.chat(body.message, body.conversation_id, owner=owner, max_turns=max_turns)
+    result = await run_in_threadpool(
+        pipeline.chat, body.message, body.conversation_id, owner=owner, max_turns=max_turns
+    )
     request.app.state.metrics.observe_chat(result)
     return ChatPublic.model_validate(result.to_dict())
 
