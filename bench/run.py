@@ -32,7 +32,7 @@ from bench import (
 from bench.common import PROJECT, RESULTS, machine, write_result
 from bench.workspace import prepare
 
-FULL = {"every": 60, "questions": 50, "synthetic_docs": 300, "scifact_queries": 30, "synthetic": 1_000_000}
+FULL = {"every": 10, "questions": 50, "synthetic_docs": 300, "scifact_queries": 30, "synthetic": 1_000_000}
 QUICK = {"every": 400, "questions": 6, "synthetic_docs": 9, "scifact_queries": 8, "synthetic": 20_000}
 
 
