@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from ragcore.answers import ChatResult, Citation, Refusal
+from ragcore.answers import ChatResult, Refusal
 from ragcore.blas_threads import limit_blas_threads
 from ragcore.chunking import CHUNKER_VERSION
+from ragcore.citations import cite
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
 from ragcore.domains import DomainCatalog, load_domains
 from ragcore.embedding import Embedder
@@ -25,7 +26,7 @@ from ragcore.embedding_backends import backend_of, make_embedder
 from ragcore.errors import ConversationFull, ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
 from ragcore.followups import is_context_dependent, rewrite_query, topic_of, topical_words, with_previous_topic
-from ragcore.generation import AnswerGenerator, Draft, TokenSink
+from ragcore.generation import AnswerGenerator, TokenSink
 from ragcore.index_store import IndexStore
 from ragcore.injection import screen_evidence
 from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex, check_manifest, load_version
@@ -290,42 +291,10 @@ class Pipeline:
             result = self._refusal("insufficient_evidence", message, domain, rewritten, version)
             result.disclaimer = disclaimer
             return result
-        answer, citations = self._cite(serving, draft)
+        answer, citations = cite(serving.index.catalog, draft)
         return ChatResult(
             "", answer, citations, None, domain, rewritten, disclaimer, None, version, generator=draft.generator
         )
-
-    def _cite(self, serving: Serving, draft: Draft) -> tuple[str, list[Citation]]:
-        """Number the quoted sentences; keep only quotes found verbatim at their offsets."""
-        citations: list[Citation] = []
-        numbers: dict[tuple[str, int], int] = {}
-        parts = []
-        for sentence in draft.sentences:
-            marks = []
-            for record, chunk, score in sentence.sources:
-                document = serving.index.catalog.document(record.doc_id)
-                if document.text[record.start : record.end] != record.text:
-                    continue
-                key = (record.doc_id, record.start)
-                if key not in numbers:
-                    numbers[key] = len(citations) + 1
-                    citations.append(
-                        Citation(
-                            n=numbers[key],
-                            doc_id=record.doc_id,
-                            title=document.title,
-                            source=document.metadata.get("source"),
-                            section=" > ".join(chunk.section_path),
-                            quote=record.text,
-                            char_start=record.start,
-                            char_end=record.end,
-                            score=round(score, 4),
-                        )
-                    )
-                marks.append(f"[{numbers[key]}]")
-            if marks:
-                parts.append(f"{sentence.text} {''.join(marks)}")
-        return " ".join(parts), citations
 
     @staticmethod
     def _refusal(reason: str, message: str, domain: str | None, rewritten: str, version: str) -> ChatResult:
