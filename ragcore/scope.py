@@ -202,8 +202,6 @@ class ScopeGuard:
     ) -> None:
         self.scope = scope
         self.evidence = evidence
-        self.example_vectors = example_vectors
-        self.example_labels = example_labels
         self.examples = ExampleQuestions(example_vectors, example_labels)
 
     @classmethod
