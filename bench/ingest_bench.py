@@ -20,15 +20,16 @@ from bench.workspace import Workspace, prepare
 from ragcore.embedding import Embedder
 
 
-def run(every: int = 10, synthetic_docs: int = 300, *, workspace: Workspace | None = None) -> dict:
-    """Figures for the PyTorch backend over the workspace's corpus (a fresh sample when none is given)."""
+def run(every: int = 10, synthetic_docs: int = 300, *, threads: int = 1, workspace: Workspace | None = None) -> dict:
+    """Figures for the PyTorch backend (``threads`` intra-op threads, as in ``make bench``) over the
+    workspace's corpus (a fresh sample when none is given)."""
     from ragcore.embedding import SentenceTransformerEmbedder
 
     if workspace is None:
         workspace = prepare(
             PROJECT / "var" / "bench" / "ingest", every=every, questions=0, synthetic_docs=synthetic_docs
         )
-    return measure_ingest(workspace, SentenceTransformerEmbedder(), "torch", again=True)
+    return measure_ingest(workspace, SentenceTransformerEmbedder(threads=threads), "torch", again=True)
 
 
 def measure_ingest(workspace: Workspace, embedder: Embedder, name: str, *, again: bool = False) -> dict:
@@ -88,8 +89,9 @@ def measure_ingest(workspace: Workspace, embedder: Embedder, name: str, *, again
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--every", type=int, default=10, help="take every N-th shared document (default 10)")
+    parser.add_argument("--threads", type=int, default=1, help="embedding threads (0: the library's default)")
     args = parser.parse_args(argv)
-    print(write_result("ingest", run(every=args.every)).read_text())
+    print(write_result("ingest", run(every=args.every, threads=args.threads)).read_text())
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ import logging
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ import numpy as np
 from ingest.calibration_sets import calibration_sets_digest
 from ingest.loaders import LoadReport, load_corpus
 from ingest.plan import IngestPlan, plan_ingest
-from ingest.scope_fit import SCOPE_VERSION, fit_scope_for_version
+from ingest.scope_fit import SCOPE_VERSION, fit_scope_for_version, training_questions
 from ingest.vectors import embed_version
 from ragcore.bm25_index import BM25Index
 from ragcore.catalog import Catalog, write_catalog
@@ -31,7 +33,7 @@ from ragcore.chunking import Chunk, Chunker
 from ragcore.documents import Document, Span, text_hash
 from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of
-from ragcore.embedding_cache import CachingEmbedder
+from ragcore.embedding_cache import CachingEmbedder, Submit
 from ragcore.errors import ConfigError, IngestError
 from ragcore.index_store import MANIFEST, IndexStore
 from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTENCE_VECTORS
@@ -92,6 +94,7 @@ class BuildOptions:
     vector_index: VectorIndexSettings = field(default_factory=VectorIndexSettings)
     progress: ProgressFactory | None = None
     vectors: VectorBackend = field(default_factory=VectorBackend)
+    side_thread: bool | None = None  # encode side texts beside the chunks; None: when a core is spare
 
 
 def build_version(
@@ -149,25 +152,29 @@ def _build_and_publish(
     started: float,
 ) -> str:
     titles = {d.doc_id: d.title for d in documents}
+    training = training_questions(opts.domains_file, calibration=opts.calibration)
     chunks, sentences = _segment(store, documents, chunker, set(result.plan.unchanged))
     texts = {d.doc_id: d.text for d in documents}
-    chunk_vectors, sentence_vectors = embed_version(
-        cache,
-        chunks,
-        titles,
-        sentences,
-        texts,
-        mode=opts.sentence_vectors,
-        progress=opts.progress,
-        after_batch=lambda: _pause_point("embedding", store),  # crash tests stop mid-embedding here
-    )
+    with _side_thread(cache.inner, opts.side_thread) as submit:
+        question_vectors = cache.start_embedding(training.questions, submit)
+        chunk_vectors, sentence_vectors = embed_version(
+            cache,
+            chunks,
+            titles,
+            sentences,
+            texts,
+            mode=opts.sentence_vectors,
+            progress=opts.progress,
+            after_batch=lambda: _pause_point("embedding", store),  # crash tests stop mid-embedding here
+            submit=submit,
+        )
     staging = store.begin_version()
     try:
         _pause_point("writing", store)
         vector_store = opts.vectors.write(staging, chunk_vectors, opts.vector_index)
         _write_files(staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles)
         shutil.copyfile(opts.domains_file, staging / DOMAINS_FILE)
-        scope = fit_scope_for_version(staging, cache, opts.domains_file, calibration=opts.calibration)
+        scope = fit_scope_for_version(staging, training, question_vectors(), calibration=opts.calibration)
         result.calibration = {"trained_on": scope["trained_on"], "held_out": scope["held_out"]}
         result.chunks, result.sentences, result.embedded = len(chunks), len(sentences), cache.embedded_count
         result.seconds = time.perf_counter() - started
@@ -194,6 +201,21 @@ def _build_and_publish(
         opts.vectors.discard(staging)
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+@contextmanager
+def _side_thread(embedder: Embedder, enabled: bool | None) -> Iterator[Submit | None]:
+    """A one-thread pool that encodes the side texts (scope questions, sentences in no chunk) while
+    the chunks are encoded; by default only when a core is spare — the embedder was asked for fewer
+    intra-op threads than this process may use — as threads that oversubscribe cores slow each other."""
+    if enabled is None:
+        threads = getattr(embedder, "threads", 0)
+        enabled = 0 < threads < len(os.sched_getaffinity(0))
+    if not enabled:
+        yield None
+        return
+    with ThreadPoolExecutor(1, thread_name_prefix="ingest-side") as pool:
+        yield pool.submit
 
 
 def _segment(

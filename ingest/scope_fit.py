@@ -8,13 +8,13 @@ sees at query time; example-similarity features leave the example itself out.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ingest.calibration_sets import read_calibration_set
 from ragcore.domains import load_domains
-from ragcore.embedding import Embedder
 from ragcore.errors import ConfigError
 from ragcore.loaded_index import SCOPE_EXAMPLES, SCOPE_MODEL, load_path
 from ragcore.retrieval import HybridRetriever
@@ -34,13 +34,21 @@ SCOPE_VERSION = "logistic-v5"  # bump when features change: the index must be re
 SCOPE_ONLY = ":scope-only"  # label suffix of in-domain phrasings that say nothing about answerability
 
 
-def fit_scope_for_version(
-    version_dir: Path, embedder: Embedder, domains_file: Path, *, calibration: Calibration
-) -> dict:
-    """Write ``scope.json`` and ``scope_examples.npy`` into ``version_dir``; return a summary."""
+@dataclass(frozen=True)
+class TrainingQuestions:
+    """The questions the scope guard and evidence gate are fitted on, with their labels: a domain
+    name (answerable), UNANSWERABLE, OUT_OF_SCOPE or ``<domain>:scope-only``."""
+
+    questions: list[str]
+    labels: list[str]
+
+
+def training_questions(domains_file: Path, *, calibration: Calibration) -> TrainingQuestions:
+    """``domains.yaml``'s examples plus the calibration half of each labelled set the operator named;
+    checked before any embedding, so a bad file fails the ingest at once."""
     domains = load_domains(domains_file)
     questions: list[str] = []
-    labels: list[str] = []  # domain name (answerable), UNANSWERABLE, OUT_OF_SCOPE or SCOPE_ONLY
+    labels: list[str] = []
     for name, domain in domains.domains.items():
         questions += list(domain.examples) + list(domain.unanswerable_examples) + list(domain.scope_examples)
         labels += [name] * len(domain.examples) + [UNANSWERABLE] * len(domain.unanswerable_examples)
@@ -55,15 +63,21 @@ def fit_scope_for_version(
         raise ConfigError(
             f"{domains_file} needs examples, unanswerable_examples and out_of_scope examples to calibrate"
         )
-    vectors = embedder.embed_documents(questions)
+    return TrainingQuestions(questions, labels)
+
+
+def fit_scope_for_version(
+    version_dir: Path, training: TrainingQuestions, vectors: np.ndarray, *, calibration: Calibration
+) -> dict:
+    """Fit on ``training`` (``vectors``: their embeddings, in order); write ``scope.json`` and
+    ``scope_examples.npy`` into ``version_dir``; return a summary."""
+    questions, labels = training.questions, training.labels
     index = load_path(version_dir, with_scope=False)
     retriever = HybridRetriever(index, RetrievalSettings())
     catalog_text = index.catalog.document_text
     examples = ExampleQuestions(vectors, labels).with_self_similarity()
     rows = [
-        query_features(
-            q, v, retriever.retrieve(q, v), index.lexical, examples, exclude=i, document_text=catalog_text
-        )
+        query_features(q, v, retriever.retrieve(q, v), index.lexical, examples, exclude=i, document_text=catalog_text)
         for i, (q, v) in enumerate(zip(questions, vectors))
     ]
     scope, scope_figures = fit_logistic(

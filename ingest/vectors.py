@@ -17,7 +17,7 @@ import numpy as np
 from ragcore.chunking import Chunk
 from ragcore.documents import Span
 from ragcore.embedding import SpanEmbedder
-from ragcore.embedding_cache import CachingEmbedder
+from ragcore.embedding_cache import CachingEmbedder, Submit
 
 log = logging.getLogger(__name__)
 ProgressFactory = Callable[[int, str], object]
@@ -34,13 +34,21 @@ def embed_version(
     mode: str,
     progress: ProgressFactory | None,
     after_batch: Callable[[], None] | None = None,
+    submit: Submit | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """``(chunk vectors, sentence vectors)`` in the order of ``chunks`` and ``sentences``;
-    ``after_batch`` runs after each batch of chunks is embedded (and cached)."""
+    ``after_batch`` runs after each batch of chunks is embedded (and cached). With ``submit`` (a
+    one-thread pool on a spare core), sentences that lie in no chunk are encoded beside the chunks."""
     chunk_texts = [c.embedding_text(titles[c.doc_id]) for c in chunks]
     sentence_vectors = np.full((len(sentences), cache.dim), np.nan, dtype=np.float32)
+
+    def sentence_texts(rows: list[int]) -> list[str]:
+        return [texts[sentences[j][0]][sentences[j][1].start : sentences[j][1].end] for j in rows]
+
     if mode == "pooled" and isinstance(cache.inner, SpanEmbedder):
         members = _sentences_per_chunk(chunks, sentences)
+        in_no_chunk = sorted(set(range(len(sentences))).difference(j for rows in members for j in rows))
+        in_no_chunk_vectors = cache.start_embedding(sentence_texts(in_no_chunk), submit)
         spans = [[_relative(chunk_texts[i], c, sentences[j][1]) for j in members[i]] for i, c in enumerate(chunks)]
         bar = _bar(progress, len(chunks), "embedding chunks")
         parts = []
@@ -56,13 +64,17 @@ def embed_version(
                 after_batch()
         _close(bar)
         chunk_vectors = np.vstack(parts) if parts else np.zeros((0, cache.dim), np.float32)
+        if in_no_chunk:
+            sentence_vectors[in_no_chunk] = in_no_chunk_vectors()
+        alone = len(in_no_chunk)
     else:
+        alone = 0
         chunk_vectors = _embed_texts(cache, chunk_texts, progress, "chunks")
-    missing = [j for j in range(len(sentences)) if np.isnan(sentence_vectors[j, 0])]
+    missing = [j for j in range(len(sentences)) if np.isnan(sentence_vectors[j, 0])]  # truncated away, or all
     if missing:
-        alone = [texts[sentences[j][0]][sentences[j][1].start : sentences[j][1].end] for j in missing]
-        sentence_vectors[missing] = _embed_texts(cache, alone, progress, "sentences")
-    log.info("embedded %d chunks and %d sentences (%d encoded on their own)", len(chunks), len(sentences), len(missing))
+        sentence_vectors[missing] = _embed_texts(cache, sentence_texts(missing), progress, "sentences")
+    alone += len(missing)
+    log.info("embedded %d chunks and %d sentences (%d encoded on their own)", len(chunks), len(sentences), alone)
     return chunk_vectors, sentence_vectors
 
 

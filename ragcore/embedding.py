@@ -5,6 +5,7 @@ Vectors are float32 and L2-normalised, so inner product is cosine similarity.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections.abc import Callable
@@ -44,7 +45,10 @@ class Embedder(Protocol):
 @runtime_checkable
 class SpanEmbedder(Protocol):
     """An :class:`Embedder` that also pools vectors for character spans of each text in the same
-    forward pass (``None`` for a span that has no tokens, e.g. truncated away)."""
+    forward pass (``None`` for a span that has no tokens, e.g. truncated away).
+
+    ``embed_documents`` may run in another thread while ``embed_with_spans`` runs: ingest encodes
+    its side texts (scope questions, sentences outside every chunk) on a spare core that way."""
 
     def embed_with_spans(
         self, texts: list[str], spans: list[list[tuple[int, int]]]
@@ -61,9 +65,13 @@ def bundled_model_path() -> Path:
 
 
 class QueryAndTokenCount:
-    """What both local embedders derive from ``embed_documents`` and their tokenizer."""
+    """What both local embedders derive from ``embed_documents`` and their tokenizer.
+
+    ``threads`` is the intra-op thread count asked for (0: the library's default, one per core).
+    """
 
     _tokenizer: Any
+    threads: int = 0
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         raise NotImplementedError
@@ -95,6 +103,10 @@ class SentenceTransformerEmbedder(QueryAndTokenCount):
             raise ConfigError(f"embedding model {model_name!r} not found at {path}")
         self._model = SentenceTransformer(str(path), device="cpu")
         self._tokenizer = self._model.tokenizer
+        # A tokenizer switches its padding/truncation settings inside each call, so two threads
+        # must not share one: span pooling gets its own, and may run beside ``embed_documents``.
+        self._spans_tokenizer = copy.deepcopy(self._tokenizer)
+        self.threads = threads
         self.model_id = f"sentence-transformers/{model_name}"
         self.dim = int(self._model.get_embedding_dimension() or 384)
         self.batch_size = batch_size
@@ -123,7 +135,7 @@ class SentenceTransformerEmbedder(QueryAndTokenCount):
         transformer: Any = self._model[0].auto_model
 
         def forward(batch: list[str], with_offsets: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-            enc = self._tokenizer(
+            enc = self._spans_tokenizer(
                 batch,
                 padding=True,
                 truncation=True,

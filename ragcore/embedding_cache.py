@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
 
 from ragcore.documents import text_hash
 from ragcore.embedding import Embedder, SpanEmbedder
+
+Submit = Callable[..., Future]  # ThreadPoolExecutor.submit or the like
 
 
 class CachingEmbedder:
@@ -34,19 +38,32 @@ class CachingEmbedder:
         )
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
+        return self.start_embedding(texts)()
+
+    def start_embedding(self, texts: list[str], submit: Submit | None = None) -> Callable[[], np.ndarray]:
+        """Look ``texts`` up now and start embedding those not cached: through ``submit`` (a thread
+        pool's, so the model works on another core meanwhile) or at once. The returned function,
+        called from this thread (the cache's connection stays in it), stores the new vectors and
+        returns all of them in input order."""
         hashes = [text_hash(t) for t in texts]
         found = self._lookup(set(hashes))
         missing = list(dict.fromkeys(h for h in hashes if h not in found))
-        if missing:
-            first_text = {h: t for h, t in zip(hashes, texts)}
-            vectors = self.inner.embed_documents([first_text[h] for h in missing])
-            self.embedded_count += len(missing)
-            self._store(dict(zip(missing, vectors)))
-            found.update(zip(missing, vectors))
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for i, h in enumerate(hashes):
-            out[i] = found[h]
-        return out
+        first_text = dict(zip(hashes, texts))
+        run = submit or _run_now
+        pending = run(self.inner.embed_documents, [first_text[h] for h in missing]) if missing else None
+
+        def finish() -> np.ndarray:
+            if pending is not None:
+                vectors = pending.result()
+                self.embedded_count += len(missing)
+                self._store(dict(zip(missing, vectors)))
+                found.update(zip(missing, vectors))
+            out = np.zeros((len(texts), self.dim), dtype=np.float32)
+            for i, h in enumerate(hashes):
+                out[i] = found[h]
+            return out
+
+        return finish
 
     def embed_with_spans(
         self, texts: list[str], spans: list[list[tuple[int, int]]]
@@ -106,3 +123,9 @@ class CachingEmbedder:
                 "INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)",
                 [(model_id or self.model_id, h, np.asarray(v, dtype=np.float32).tobytes()) for h, v in vectors.items()],
             )
+
+
+def _run_now(fn: Callable[..., np.ndarray], *args: object) -> Future:
+    done: Future = Future()
+    done.set_result(fn(*args))
+    return done

@@ -114,6 +114,8 @@ class OnnxInt8Embedder(QueryAndTokenCount):
         options.intra_op_num_threads = threads  # 0: onnxruntime's default (one per physical core)
         self._session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
         self._tokenizer = AutoTokenizer.from_pretrained(str(path))
+        self._spans_tokenizer = AutoTokenizer.from_pretrained(str(path))  # one per method: see SpanEmbedder
+        self.threads = threads
         self.model_file = model_file
         self.model_id = f"sentence-transformers/{model_name}+{BACKEND}"
         self.dim = int(json.loads((path / "1_Pooling" / "config.json").read_text())["word_embedding_dimension"])
@@ -121,16 +123,20 @@ class OnnxInt8Embedder(QueryAndTokenCount):
         self.max_tokens = int(json.loads((path / "sentence_bert_config.json").read_text()).get("max_seq_length", 256))
 
     def embed_documents(self, texts: list[str]) -> np.ndarray:
-        return self.embed_with_spans(texts, [[] for _ in texts])[0]
+        return self._embed(texts, [[] for _ in texts], self._tokenizer, self.batch_size)[0]
 
     def embed_with_spans(
         self, texts: list[str], spans: list[list[tuple[int, int]]], *, batch_size: int | None = None
     ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
         """Mean-pooled unit vectors per text and, for each char span, the mean of its token vectors
         (``None`` when no token lies inside), from one forward pass; see ``SentenceTransformerEmbedder``."""
+        return self._embed(texts, spans, self._spans_tokenizer, batch_size or self.batch_size)
 
+    def _embed(
+        self, texts: list[str], spans: list[list[tuple[int, int]]], tokenizer: Any, batch_size: int
+    ) -> tuple[np.ndarray, list[list[np.ndarray | None]]]:
         def forward(batch: list[str], with_offsets: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-            enc = self._tokenizer(
+            enc = tokenizer(
                 batch,
                 padding=True,
                 truncation=True,
@@ -144,7 +150,7 @@ class OnnxInt8Embedder(QueryAndTokenCount):
             unit = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             return unit, tokens, enc.get("offset_mapping")
 
-        return embed_in_length_order(texts, spans, batch_size or self.batch_size, self.dim, forward)
+        return embed_in_length_order(texts, spans, batch_size, self.dim, forward)
 
 
 def _fingerprint(model_dir: Path) -> str:
