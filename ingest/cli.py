@@ -138,7 +138,9 @@ def _index_command(args: argparse.Namespace) -> int:
             mark = "*" if version == live else " "
             print(f"{mark} {version}  documents={counts.get('documents')} chunks={counts.get('chunks')}")
     elif args.index_command == "rollback":
-        print(f"live version is now {store.rollback(args.version)}")
+        from ingest.runner import rollback_index
+
+        print(f"live version is now {rollback_index(settings, args.version)}")
     else:
         removed = store.gc(args.keep or settings.keep_versions)
         print(f"removed {len(removed)} version(s)" + (f": {', '.join(removed)}" if removed else ""))

@@ -1,4 +1,4 @@
-"""Ingest from settings: the one place the CLI, the admin API and tests start an ingest."""
+"""Ingest and rollback from settings: the one place the CLI, the admin API and tests start them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from ragcore.embedding import Embedder
 from ragcore.embedding_backends import make_embedder
 from ragcore.index_store import IndexStore
 from ragcore.settings import Settings
+from ragcore.vector_backends import point_live_alias
 
 
 def domains_file_for(corpus_dir: Path, settings: Settings) -> Path:
@@ -32,3 +33,12 @@ def run_ingest(
     options.setdefault("vectors", settings.vector_backend_config)
     options.setdefault("vector_index", settings.vector_index)
     return build_version(Path(corpus_dir), IndexStore(settings.index_dir), embedder, chunker, **options)  # type: ignore[arg-type]
+
+
+def rollback_index(settings: Settings, version: str | None = None) -> str:
+    """Make ``version`` (default: the one before the live one) live again, and on Milvus point the
+    live alias back at its collection; returns the live version."""
+    store = IndexStore(settings.index_dir)
+    live = store.rollback(version)
+    point_live_alias(store.versions_dir / live, milvus_uri=settings.milvus_uri)
+    return live

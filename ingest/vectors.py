@@ -51,19 +51,21 @@ def embed_version(
         in_no_chunk_vectors = cache.start_embedding(sentence_texts(in_no_chunk), submit)
         spans = [[_relative(chunk_texts[i], c, sentences[j][1]) for j in members[i]] for i, c in enumerate(chunks)]
         bar = _bar(progress, len(chunks), "embedding chunks")
-        parts = []
-        for b in range(0, len(chunks), _BATCH):
-            vectors, span_vectors = cache.embed_with_spans(chunk_texts[b : b + _BATCH], spans[b : b + _BATCH])
-            parts.append(vectors)
-            for i, pooled in enumerate(span_vectors, start=b):
+        chunk_vectors = np.zeros((len(chunks), cache.dim), np.float32)
+        pooled_from = np.full(len(sentences), len(chunks))  # a sentence in two chunks takes the first's vector
+        order = sorted(range(len(chunks)), key=lambda i: len(chunk_texts[i]))  # like lengths pad least
+        for b in range(0, len(order), _BATCH):
+            rows = order[b : b + _BATCH]
+            vectors, span_vectors = cache.embed_with_spans([chunk_texts[i] for i in rows], [spans[i] for i in rows])
+            chunk_vectors[rows] = vectors
+            for i, pooled in zip(rows, span_vectors):
                 for j, vector in zip(members[i], pooled):
-                    if vector is not None and np.isnan(sentence_vectors[j, 0]):
-                        sentence_vectors[j] = vector
-            _advance(bar, min(_BATCH, len(chunks) - b))
+                    if vector is not None and i < pooled_from[j]:
+                        sentence_vectors[j], pooled_from[j] = vector, i
+            _advance(bar, len(rows))
             if after_batch is not None:
                 after_batch()
         _close(bar)
-        chunk_vectors = np.vstack(parts) if parts else np.zeros((0, cache.dim), np.float32)
         if in_no_chunk:
             sentence_vectors[in_no_chunk] = in_no_chunk_vectors()
         alone = len(in_no_chunk)

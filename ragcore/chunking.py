@@ -7,6 +7,7 @@ A chunk never crosses a section, hence never a document.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -51,7 +52,8 @@ class Chunker:
             keep_separator="end",
             chunk_size=max_tokens,
             chunk_overlap=overlap_tokens,
-            length_function=count_tokens,
+            # the splitter counts the same pieces again while it merges them; a memo halves segmenting
+            length_function=functools.lru_cache(maxsize=1 << 16)(count_tokens),
             add_start_index=True,
             strip_whitespace=True,
         )

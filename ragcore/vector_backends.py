@@ -7,6 +7,7 @@ a reader opens whatever the version was built with. FAISS stays the zero-setup d
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ import numpy as np
 from ragcore.ann_index import build_vector_index, load_vector_index
 from ragcore.errors import ConfigError
 from ragcore.faiss_index import FaissIndex, VectorIndex
+from ragcore.index_store import MANIFEST
 from ragcore.settings import VectorIndexSettings
 
 log = logging.getLogger(__name__)
@@ -89,3 +91,16 @@ def open_vectors(version_dir: Path, *, milvus_uri: str | None = None) -> VectorI
 
         return MilvusIndex.load(pointer, uri=milvus_uri)
     return load_vector_index(version_dir / FAISS_FILE)
+
+
+def point_live_alias(version_dir: Path, *, milvus_uri: str | None = None) -> None:
+    """Make the Milvus live alias name ``version_dir``'s collection (after a rollback, so clients that
+    read the alias see the version ``CURRENT`` names); a FAISS version has no alias."""
+    pointer = version_dir / MILVUS_POINTER
+    if not pointer.is_file():
+        return
+    from ragcore.milvus_index import point_alias
+
+    recorded = json.loads(pointer.read_text(encoding="utf-8"))
+    manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
+    point_alias(milvus_uri or recorded["uri"], manifest["vector_store"]["prefix"], recorded["collection"])

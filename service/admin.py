@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from ingest.runner import rollback_index
 from ragcore.index_store import IndexStore
 from ragcore.pipeline import Pipeline
 from service.auth import AdminDep
@@ -112,6 +113,6 @@ def index_info(_: AdminDep, pipeline: PipelineDep) -> IndexPublic:
 @router.post("/index/rollback", response_model=IndexPublic, responses=_ERRORS)
 def rollback(_: AdminDep, body: RollbackCreate, pipeline: PipelineDep) -> IndexPublic:
     """Make an older version live and swap it in."""
-    pipeline.store.rollback(body.version)
+    rollback_index(pipeline.settings, body.version)
     pipeline.reload_if_changed()
     return index_info(None, pipeline)

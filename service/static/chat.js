@@ -9,7 +9,29 @@
   const sourceTitle = document.getElementById("source-title");
   const sourceMeta = document.getElementById("source-meta");
   const sourceText = document.getElementById("source-text");
+  const keyForm = document.getElementById("key");
+  const keyInput = document.getElementById("api-key");
+  const keyHelp = document.getElementById("key-help");
+  const KEY_STORAGE = "docent-api-key";
   let conversationId = null;
+  let unsent = null; // the question that met a 401, asked again once a key is given
+
+  // With API keys configured every /v1 route needs "Authorization: Bearer <key>"; the page asks
+  // for one on the first 401 and keeps it in sessionStorage (this tab only, gone when it closes).
+  function withKey(init) {
+    const key = sessionStorage.getItem(KEY_STORAGE);
+    const headers = Object.assign({}, (init || {}).headers, key ? { authorization: "Bearer " + key } : {});
+    return Object.assign({}, init, { headers });
+  }
+
+  function askForKey(rejected) {
+    keyHelp.textContent = rejected
+      ? "That key was not accepted. Check it with the service's operator and enter it again."
+      : "This service needs an API key. Ask its operator for one; the page keeps it in this tab only.";
+    keyForm.hidden = false;
+    keyInput.value = "";
+    keyInput.focus();
+  }
 
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
@@ -53,7 +75,7 @@
   }
 
   async function openSource(citation) {
-    const response = await fetch("/v1/documents/" + citation.doc_id.split("/").map(encodeURIComponent).join("/"));
+    const response = await fetch("/v1/documents/" + citation.doc_id.split("/").map(encodeURIComponent).join("/"), withKey());
     const body = await response.json();
     if (!response.ok) { sourceMeta.textContent = body.error ? body.error.message : "Could not load the source."; return; }
     sourceTitle.textContent = body.title;
@@ -73,11 +95,15 @@
     log.appendChild(el("div", { class: "turn user", "data-role": "user" }, [el("p", { text: message })]));
     send.disabled = true;
     try {
-      const response = await fetch("/v1/chat", {
+      const response = await fetch("/v1/chat", withKey({
         method: "POST", headers: { "content-type": "application/json" },
         body: JSON.stringify(conversationId ? { message, conversation_id: conversationId } : { message }),
-      });
+      }));
       const body = await response.json();
+      if (response.status === 401) {
+        unsent = message;
+        askForKey(sessionStorage.getItem(KEY_STORAGE) !== null);
+      }
       if (!response.ok) throw new Error(body.error ? body.error.message : "request failed (" + response.status + ")");
       conversationId = body.conversation_id;
       renderAnswer(body);
@@ -85,8 +111,15 @@
       log.appendChild(el("p", { class: "turn error", role: "alert", text: "Sorry: " + error.message }));
     } finally {
       send.disabled = false;
-      input.focus();
+      if (keyForm.hidden) input.focus();
     }
+  }
+
+  function showCoverage() {
+    fetch("/v1/domains", withKey()).then((r) => (r.ok ? r.json() : [])).then((domains) => {
+      if (domains.length) document.getElementById("coverage").textContent =
+        "Answers " + domains.map((d) => d.title.toLowerCase()).join(", ") + " questions only from its sources, with citations. Not professional advice.";
+    });
   }
 
   form.addEventListener("submit", (event) => {
@@ -107,8 +140,17 @@
     source.hidden = true;
     input.focus();
   });
-  fetch("/v1/domains").then((r) => (r.ok ? r.json() : [])).then((domains) => {
-    if (domains.length) document.getElementById("coverage").textContent =
-      "Answers " + domains.map((d) => d.title.toLowerCase()).join(", ") + " questions only from its sources, with citations. Not professional advice.";
+  keyForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const key = keyInput.value.trim();
+    if (!key) return;
+    sessionStorage.setItem(KEY_STORAGE, key);
+    keyForm.hidden = true;
+    showCoverage();
+    const message = unsent;
+    unsent = null;
+    if (message) ask(message);
+    else input.focus();
   });
+  showCoverage();
 })();

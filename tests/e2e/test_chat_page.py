@@ -1,5 +1,7 @@
 """The chat page in headless Chromium (Debian's, driven by Playwright) against the real server."""
 
+import hashlib
+
 import pytest
 
 from tests.e2e.conftest import running_server
@@ -51,3 +53,38 @@ def test_ask_read_a_citation_and_see_a_refusal(page_server, tmp_path):
         browser.close()
     assert not errors
     assert (tmp_path / "citation.png").stat().st_size > 10_000
+
+
+def test_a_service_with_api_keys_asks_for_one_and_then_answers(bundled_index, tmp_path):
+    """With chat keys configured the page asks for a key at the first 401, says so when a key is
+    refused, then asks the question again with the key (and opens sources with it)."""
+    key = "page-test-key-7f3a"
+    env = {"DOCENT_RELOAD_INTERVAL_S": "0", "DOCENT_API_KEYS": "chat:" + hashlib.sha256(key.encode()).hexdigest()}
+    errors = []
+    with running_server(bundled_index, **env) as base, playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/")
+        page.get_by_label("Your question").fill("How is asthma treated?")
+        page.keyboard.press("Enter")
+        key_field = page.get_by_label("API key")
+        key_field.wait_for(timeout=30_000)
+        assert "needs an API key" in page.locator("#key-help").inner_text()
+        assert page.locator(".turn.assistant").count() == 0
+
+        key_field.fill("not-the-key")
+        page.get_by_role("button", name="Use key").click()
+        page.locator("#key-help", has_text="not accepted").wait_for(timeout=30_000)
+
+        key_field.fill(key)
+        page.get_by_role("button", name="Use key").click()
+        answer = page.locator(".turn.assistant").last
+        answer.wait_for(timeout=30_000)
+        assert "asthma" in answer.inner_text().lower() and answer.locator("button.cite").count() >= 1
+        assert not page.locator("#key").is_visible()
+        answer.locator("button.cite").first.click()
+        page.locator("aside#source mark#quote").wait_for(timeout=10_000)
+        page.locator("#coverage", has_text="healthcare").wait_for(timeout=10_000)
+        browser.close()
+    assert not errors

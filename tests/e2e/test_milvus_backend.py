@@ -9,6 +9,7 @@ import pytest
 
 from evals.datasets import load_dataset
 from evals.targets import InProcessTarget
+from ingest.runner import rollback_index
 from ragcore.conversations import SQLiteConversationStore
 from ragcore.index_store import IndexStore
 from ragcore.milvus_index import client_for, collection_name, live_alias
@@ -120,3 +121,23 @@ def test_reingest_publishes_a_new_collection_and_flips_the_alias(milvus_settings
     assert ours == [collection_name(prefix, after)]  # the old version's collection went with it
     manifest = json.loads((store.versions_dir / after / "manifest.json").read_text())
     assert manifest["vector_store"]["backend"] == "milvus"
+
+
+def test_rollback_points_the_live_alias_back_at_the_older_collection(milvus_settings, embedder):
+    store = IndexStore(milvus_settings.index_dir)
+    older = store.current_version()
+    ingest(
+        CORPUS,
+        milvus_settings.index_dir,
+        embedder,
+        vectors=milvus_settings.vector_backend_config,
+        force=True,
+        keep_versions=2,
+    )
+    client, prefix = client_for(milvus_settings.milvus_uri), milvus_settings.milvus_prefix
+    assert client.describe_alias(live_alias(prefix))["collection_name"] != collection_name(prefix, older)
+
+    assert rollback_index(milvus_settings) == older == store.current_version()
+    assert client.describe_alias(live_alias(prefix))["collection_name"] == collection_name(prefix, older)
+    pipeline = build_pipeline(milvus_settings, embedder=embedder, conversations=SQLiteConversationStore(":memory:"))
+    assert pipeline.index_version == older and pipeline.chat("How is asthma treated?").citations
