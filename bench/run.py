@@ -1,8 +1,8 @@
 """``make bench``: run every benchmark in one process, write ``bench/results/*.json`` and
 ``bench/results/summary.md`` (the six headline figures with their targets, then every figure).
 
-Sizes (full run, chosen so the whole run stays under 30 minutes on two shared cores): the corpus
-sample is every 60th document of ``../shared/data/corpus`` plus the gold documents of 50 seeded
+Sizes (full run, chosen so the whole run stays under 30 minutes on two quiet cores): the corpus
+sample is every 10th document of ``../shared/data/corpus`` plus the gold documents of 50 seeded
 MedQuAD-dev questions (the questions of the latency, peer and recall figures); a SciFact train
 slice of 30 queries (their judged documents plus 300 others) for both backends; 1,000,000
 synthetic vectors (HNSW on a 50,000-vector subset). Embedding runs with ``--threads`` (default 1)

@@ -172,14 +172,20 @@ def embed_in_length_order(
         vectors[ids] = pooled
         if offsets is not None:
             for row, i in enumerate(ids):
-                span_vectors[i] = [pool_span(tokens[row], offsets[row], s, e) for s, e in spans[i]]
+                span_vectors[i] = pool_spans(tokens[row], offsets[row], spans[i])
     return vectors, span_vectors
 
 
-def pool_span(tokens: np.ndarray, offsets: np.ndarray, start: int, end: int) -> np.ndarray | None:
-    """The unit mean of the token vectors whose char offsets lie inside ``[start, end)``."""
-    inside = (offsets[:, 0] >= start) & (offsets[:, 1] <= end) & (offsets[:, 1] > offsets[:, 0])
-    if not inside.any():
-        return None
-    vector = tokens[inside].mean(axis=0)
-    return (vector / (np.linalg.norm(vector) or 1.0)).astype(np.float32)
+def pool_spans(tokens: np.ndarray, offsets: np.ndarray, spans: list[tuple[int, int]]) -> list[np.ndarray | None]:
+    """For each char span ``(start, end)`` of one text, the unit mean of the token vectors whose
+    offsets lie inside it (``None`` when none does): one mask and one product for all spans."""
+    if not spans:
+        return []
+    bounds = np.asarray(spans)
+    real = offsets[:, 1] > offsets[:, 0]  # special and padding tokens have empty offsets
+    inside = (offsets[None, :, 0] >= bounds[:, :1]) & (offsets[None, :, 1] <= bounds[:, 1:]) & real[None, :]
+    counts = inside.sum(axis=1)
+    means = (inside.astype(tokens.dtype) @ tokens) / np.maximum(counts, 1)[:, None]
+    norms = np.linalg.norm(means, axis=1, keepdims=True)
+    unit = (means / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+    return [unit[i] if counts[i] else None for i in range(len(spans))]
