@@ -1,6 +1,7 @@
 """The chat page in headless Chromium (Debian's, driven by Playwright) against the real server."""
 
 import hashlib
+from contextlib import contextmanager
 
 import pytest
 
@@ -10,6 +11,21 @@ playwright = pytest.importorskip("playwright.sync_api")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@contextmanager
+def chat_page(base: str):
+    """Debian's Chromium on the chat page at ``base``; yields the page and the script errors it raised."""
+    errors: list[str] = []
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(base + "/")
+        try:
+            yield page, errors
+        finally:
+            browser.close()
+
+
 @pytest.fixture(scope="module")
 def page_server(bundled_index):
     with running_server(bundled_index, DOCENT_RELOAD_INTERVAL_S="0") as base:
@@ -17,12 +33,7 @@ def page_server(bundled_index):
 
 
 def test_ask_read_a_citation_and_see_a_refusal(page_server, tmp_path):
-    errors = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(page_server + "/")
+    with chat_page(page_server) as (page, errors):
         page.get_by_label("Your question").fill("How is asthma treated?")
         page.keyboard.press("Enter")
         answer = page.locator(".turn.assistant").last
@@ -50,7 +61,6 @@ def test_ask_read_a_citation_and_see_a_refusal(page_server, tmp_path):
 
         page.get_by_role("button", name="New conversation").click()
         assert page.locator(".turn").count() == 0
-        browser.close()
     assert not errors
     assert (tmp_path / "citation.png").stat().st_size > 10_000
 
@@ -60,12 +70,7 @@ def test_a_service_with_api_keys_asks_for_one_and_then_answers(bundled_index, tm
     refused, then asks the question again with the key (and opens sources with it)."""
     key = "page-test-key-7f3a"
     env = {"DOCENT_RELOAD_INTERVAL_S": "0", "DOCENT_API_KEYS": "chat:" + hashlib.sha256(key.encode()).hexdigest()}
-    errors = []
-    with running_server(bundled_index, **env) as base, playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(base + "/")
+    with running_server(bundled_index, **env) as base, chat_page(base) as (page, errors):
         page.get_by_label("Your question").fill("How is asthma treated?")
         page.keyboard.press("Enter")
         key_field = page.get_by_label("API key")
@@ -86,5 +91,4 @@ def test_a_service_with_api_keys_asks_for_one_and_then_answers(bundled_index, tm
         answer.locator("button.cite").first.click()
         page.locator("aside#source mark#quote").wait_for(timeout=10_000)
         page.locator("#coverage", has_text="healthcare").wait_for(timeout=10_000)
-        browser.close()
     assert not errors

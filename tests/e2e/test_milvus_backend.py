@@ -37,6 +37,18 @@ def milvus_settings(bundled_index, embedder, milvus_uri, tmp_path_factory):
     return settings
 
 
+def rebuild(settings, embedder, *, keep_versions: int):
+    """A forced re-ingest of the bundled corpus into a new Milvus collection."""
+    ingest(
+        CORPUS,
+        settings.index_dir,
+        embedder,
+        vectors=settings.vector_backend_config,
+        force=True,
+        keep_versions=keep_versions,
+    )
+
+
 class RememberedQueries:
     """The real embedder, with each query embedded once for both pipelines (same text, same vector)."""
 
@@ -104,14 +116,7 @@ def test_dev_set_gets_the_same_answers_and_citations_as_faiss(bundled_index, mil
 def test_reingest_publishes_a_new_collection_and_flips_the_alias(milvus_settings, embedder):
     store = IndexStore(milvus_settings.index_dir)
     before = store.current_version()
-    ingest(
-        CORPUS,
-        milvus_settings.index_dir,
-        embedder,
-        vectors=milvus_settings.vector_backend_config,
-        force=True,
-        keep_versions=1,
-    )
+    rebuild(milvus_settings, embedder, keep_versions=1)
     after = store.current_version()
     assert after != before
     client = client_for(milvus_settings.milvus_uri)
@@ -126,14 +131,7 @@ def test_reingest_publishes_a_new_collection_and_flips_the_alias(milvus_settings
 def test_rollback_points_the_live_alias_back_at_the_older_collection(milvus_settings, embedder):
     store = IndexStore(milvus_settings.index_dir)
     older = store.current_version()
-    ingest(
-        CORPUS,
-        milvus_settings.index_dir,
-        embedder,
-        vectors=milvus_settings.vector_backend_config,
-        force=True,
-        keep_versions=2,
-    )
+    rebuild(milvus_settings, embedder, keep_versions=2)
     client, prefix = client_for(milvus_settings.milvus_uri), milvus_settings.milvus_prefix
     assert client.describe_alias(live_alias(prefix))["collection_name"] != collection_name(prefix, older)
 
