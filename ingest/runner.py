@@ -40,5 +40,6 @@ def rollback_index(settings: Settings, version: str | None = None) -> str:
     live alias back at its collection; returns the live version."""
     store = IndexStore(settings.index_dir)
     live = store.rollback(version)
-    point_live_alias(store.versions_dir / live, milvus_uri=settings.milvus_uri)
+    vector_store = store.manifest(live).get("vector_store", {})
+    point_live_alias(store.versions_dir / live, vector_store, milvus_uri=settings.milvus_uri)
     return live

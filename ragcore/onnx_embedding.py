@@ -16,6 +16,7 @@ The export is made from the model files in site-packages on first use and cached
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import logging
@@ -114,7 +115,7 @@ class OnnxInt8Embedder(QueryAndTokenCount):
         options.intra_op_num_threads = threads  # 0: onnxruntime's default (one per physical core)
         self._session = ort.InferenceSession(str(model_file), options, providers=["CPUExecutionProvider"])
         self._tokenizer = AutoTokenizer.from_pretrained(str(path))
-        self._spans_tokenizer = AutoTokenizer.from_pretrained(str(path))  # one per method: see SpanEmbedder
+        self._spans_tokenizer = copy.deepcopy(self._tokenizer)  # one per method: see SpanEmbedder
         self.threads = threads
         self.model_file = model_file
         self.model_id = f"sentence-transformers/{model_name}+{BACKEND}"

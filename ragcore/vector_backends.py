@@ -17,7 +17,6 @@ import numpy as np
 from ragcore.ann_index import build_vector_index, load_vector_index
 from ragcore.errors import ConfigError
 from ragcore.faiss_index import FaissIndex, VectorIndex
-from ragcore.index_store import MANIFEST
 from ragcore.settings import VectorIndexSettings
 
 log = logging.getLogger(__name__)
@@ -93,14 +92,13 @@ def open_vectors(version_dir: Path, *, milvus_uri: str | None = None) -> VectorI
     return load_vector_index(version_dir / FAISS_FILE)
 
 
-def point_live_alias(version_dir: Path, *, milvus_uri: str | None = None) -> None:
-    """Make the Milvus live alias name ``version_dir``'s collection (after a rollback, so clients that
-    read the alias see the version ``CURRENT`` names); a FAISS version has no alias."""
-    pointer = version_dir / MILVUS_POINTER
-    if not pointer.is_file():
+def point_live_alias(version_dir: Path, vector_store: dict, *, milvus_uri: str | None = None) -> None:
+    """Make the Milvus live alias name the collection of ``version_dir`` (``vector_store``: its
+    manifest's entry) after a rollback, so clients that read the alias see the version ``CURRENT``
+    names; a FAISS version has no alias."""
+    if vector_store.get("backend") != "milvus":
         return
     from ragcore.milvus_index import point_alias
 
-    recorded = json.loads(pointer.read_text(encoding="utf-8"))
-    manifest = json.loads((version_dir / MANIFEST).read_text(encoding="utf-8"))
-    point_alias(milvus_uri or recorded["uri"], manifest["vector_store"]["prefix"], recorded["collection"])
+    recorded_uri = json.loads((version_dir / MILVUS_POINTER).read_text(encoding="utf-8"))["uri"]
+    point_alias(milvus_uri or recorded_uri, vector_store["prefix"], vector_store["collection"])

@@ -12,6 +12,7 @@
   const keyForm = document.getElementById("key");
   const keyInput = document.getElementById("api-key");
   const keyHelp = document.getElementById("key-help");
+  const firstKeyHelp = keyHelp.textContent; // the page's own wording, restored after a refused key
   const KEY_STORAGE = "docent-api-key";
   let conversationId = null;
   let unsent = null; // the question that met a 401, asked again once a key is given
@@ -27,7 +28,7 @@
   function askForKey(rejected) {
     keyHelp.textContent = rejected
       ? "That key was not accepted. Check it with the service's operator and enter it again."
-      : "This service needs an API key. Ask its operator for one; the page keeps it in this tab only.";
+      : firstKeyHelp;
     keyForm.hidden = false;
     keyInput.value = "";
     keyInput.focus();
