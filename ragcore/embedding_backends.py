@@ -11,9 +11,7 @@ from ragcore.settings import Settings
 
 
 def _torch(settings: Settings) -> Embedder:
-    return SentenceTransformerEmbedder(
-        settings.embedding_model, batch_size=settings.embed_batch_size, threads=settings.embed_threads
-    )
+    return SentenceTransformerEmbedder(settings.embedding_model, threads=settings.embed_threads, **_batch(settings))
 
 
 def _onnx_int8(settings: Settings) -> Embedder:
@@ -22,9 +20,14 @@ def _onnx_int8(settings: Settings) -> Embedder:
     return OnnxInt8Embedder(
         settings.embedding_model,
         cache_dir=settings.onnx_dir,
-        batch_size=settings.embed_batch_size,
         threads=settings.embed_threads,
+        **_batch(settings),
     )
+
+
+def _batch(settings: Settings) -> dict[str, int]:
+    """The configured batch size, else none: each backend has its own measured default."""
+    return {} if settings.embed_batch_size is None else {"batch_size": settings.embed_batch_size}
 
 
 BACKENDS: dict[str, Callable[[Settings], Embedder]] = {"torch": _torch, "onnx-int8": _onnx_int8}

@@ -95,9 +95,18 @@ class OnnxInt8Embedder(QueryAndTokenCount):
     :class:`~ragcore.embedding.SentenceTransformerEmbedder`, including span pooling."""
 
     backend = BACKEND
+    # One text per run: 1.5-1.6x faster than batches of 32 on the bench sample (no padding, activations
+    # stay in cache), and a text's vector no longer depends on its batch neighbours — dynamic
+    # quantisation scales activations per tensor, i.e. per batch — so it matches its cached vector.
+    DEFAULT_BATCH = 1
 
     def __init__(
-        self, model_name: str = "all-MiniLM-L6-v2", *, cache_dir: Path, batch_size: int = 32, threads: int = 0
+        self,
+        model_name: str = "all-MiniLM-L6-v2",
+        *,
+        cache_dir: Path,
+        batch_size: int = DEFAULT_BATCH,
+        threads: int = 0,
     ) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -45,3 +45,15 @@ def test_the_export_is_made_once_and_reused(int8, onnx_dir):
     again = OnnxInt8Embedder(cache_dir=onnx_dir)
     assert again.model_file == int8.model_file and again.model_file.stat().st_mtime_ns == before
     assert int8.model_id != "sentence-transformers/all-MiniLM-L6-v2" and int8.backend == "onnx-int8"
+
+
+def test_a_texts_vector_does_not_depend_on_the_texts_beside_it(int8):
+    """Dynamic quantisation scales activations per tensor, so in a batch one text's vector would
+    move with its neighbours (cosine down to 0.99); by default each text runs alone, so a vector
+    is the same however the texts are grouped — the embedding cache is keyed by text alone."""
+    together = int8.embed_documents(TEXTS)
+    alone = np.vstack([int8.embed_documents([text]) for text in TEXTS])
+    assert np.array_equal(together, alone)
+    spans = [[(0, 10)] for _ in TEXTS]
+    vectors, _ = int8.embed_with_spans(list(reversed(TEXTS)), spans)
+    assert np.array_equal(vectors[::-1], alone)
