@@ -160,7 +160,8 @@ class OnnxInt8Embedder(QueryAndTokenCount):
             unit = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
             return unit, tokens, enc.get("offset_mapping")
 
-        return embed_in_length_order(texts, spans, batch_size, self.dim, forward)
+        # no growing groups of short texts: int8 vectors must not depend on their batch neighbours
+        return embed_in_length_order(texts, spans, batch_size, self.dim, forward, grow_short=False)
 
 
 def _fingerprint(model_dir: Path) -> str:
