@@ -195,8 +195,9 @@ class Settings(BaseSettings):
         None,
         ge=1,
         le=1024,
-        description="Texts per embedding batch (default: the backend's own, the fastest measured on CPU: "
-        "PyTorch 4, int8 ONNX 1; larger batches spill the attention activations out of the CPU caches).",
+        description="Texts of 600 characters or more per embedding batch; shorter ones go more to a batch with "
+        "PyTorch (up to 64). Default: the backend's own, the fastest measured on CPU: PyTorch 4, int8 ONNX 1 "
+        "(always one text per run). Larger batches spill the attention activations out of the CPU caches.",
     )
     blas_threads: int = Field(
         1,
