@@ -139,6 +139,13 @@ class Catalog:
         domain, title, text, _ = self._docs[doc_id]
         return ChunkRecord(row, chunk_id, doc_id, domain, title, start, end, section, text[start:end])
 
+    def titles(self) -> dict[str, str]:
+        return {doc_id: doc[1] for doc_id, doc in self._docs.items()}
+
+    def rows_of(self, doc_id: str) -> list[int]:
+        """The chunk rows of a document, in order (none for an unknown id)."""
+        return list(self._rows_by_doc.get(doc_id, ()))
+
     def chunk_domains(self) -> list[str]:
         return [self._docs[doc_id][0] for _, doc_id, *_ in self._chunks]
 

@@ -13,6 +13,7 @@ from ragcore.catalog import Catalog
 from ragcore.errors import IndexMismatch, IndexStoreError
 from ragcore.faiss_index import VectorIndex
 from ragcore.index_store import MANIFEST, IndexStore
+from ragcore.legal_citations import CitedDocuments
 from ragcore.vector_backends import open_vectors
 
 CHUNK_VECTORS = "chunks.npy"
@@ -37,6 +38,7 @@ class LoadedIndex:
     chunk_domains: list[str]
     scope_model: dict
     scope_examples: np.ndarray
+    cited: CitedDocuments  # documents whose title is a legal citation, by citation
 
 
 def check_manifest(
@@ -79,6 +81,7 @@ def load_path(path: Path, *, with_scope: bool = True, milvus_uri: str | None = N
             chunk_domains=catalog.chunk_domains(),
             scope_model=json.loads((path / SCOPE_MODEL).read_text(encoding="utf-8")) if with_scope else {},
             scope_examples=np.load(path / SCOPE_EXAMPLES) if with_scope else np.zeros((0, 0), np.float32),
+            cited=CitedDocuments(catalog.titles()),
         )
     except (OSError, ValueError, RuntimeError) as exc:
         raise IndexStoreError(f"cannot load index version at {path}: {exc}") from exc

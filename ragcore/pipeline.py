@@ -29,6 +29,7 @@ from ragcore.followups import is_context_dependent, rewrite_query, topic_of, top
 from ragcore.generation import AnswerGenerator, TokenSink
 from ragcore.index_store import IndexStore
 from ragcore.injection import screen_evidence
+from ragcore.legal_citations import asks_for_the_provision_itself, citation_keys, mentions
 from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex, check_manifest, load_version
 from ragcore.retrieval import HybridRetriever, ScoredChunk
 from ragcore.scope import ScopeDecision, ScopeGuard, query_features
@@ -226,7 +227,27 @@ class Pipeline:
             scope.examples,
             document_text=serving.index.catalog.document_text,
         )
-        return scope.decide(features, query_vector)
+        decision = scope.decide(features, query_vector)
+        return Pipeline._with_citations(decision, query, evidence, serving.index.catalog.document_text)
+
+    @staticmethod
+    def _with_citations(
+        decision: ScopeDecision, query: str, evidence: list[ScoredChunk], document_text: Callable[[str], str]
+    ) -> ScopeDecision:
+        """A question that cites a provision ("What is 42 U.S.C. 12102?") is a legal one, however little
+        else its words say. When the sources hold the provision and the question asks only what it says,
+        its own text is the answer; when they neither hold nor mention it, passages from other
+        provisions would not be about it."""
+        keys = citation_keys(query)
+        if not keys:
+            return decision
+        if any(chunk.cited for chunk in evidence):
+            enough = decision.enough_evidence or asks_for_the_provision_itself(query)
+        else:
+            enough = decision.enough_evidence and any(
+                mentions(keys, document_text(chunk.record.doc_id)) for chunk in evidence[:3]
+            )
+        return dataclasses.replace(decision, in_scope=True, enough_evidence=enough)
 
     @staticmethod
     def _may_lean_on_context(message: str, decision: ScopeDecision) -> bool:

@@ -26,6 +26,7 @@ class ScoredChunk:
     lexical_rank: int | None
     best_sentence: float
     sentences: list[ScoredSentence]
+    cited: bool = False  # its document is a provision the query names by citation
 
 
 def fuse_ranks(rankings: list[list[int]], weights: list[float], k: int) -> dict[int, float]:
@@ -66,20 +67,26 @@ class HybridRetriever:
         rankings, weights = self._rankings(query, query_vector, domain)
         fused = fuse_ranks(rankings, weights, s.rrf_k)
         top = sorted(fused, key=fused.__getitem__, reverse=True)[: max(k, rerank_pool or s.rerank_pool)]
+        cited = self._cited_rows(query, domain)
+        top += sorted(cited - set(top))
         if not top:
             return []
-        best_fused = fused[top[0]]
+        best_fused = max(fused.get(row, 0.0) for row in top) or 1.0  # cited rows may have no fused score
         lexical_rank = {row: i + 1 for i, row in enumerate(rankings[-1])} if s.mode != "dense" else {}
         dense_sims = self.index.chunk_vectors[top] @ query_vector
         scored = []
         for row, dense in zip(top, dense_sims):
             record = self.index.catalog.chunk(row)
-            chunk = ScoredChunk(record, fused[row] / best_fused, float(dense), lexical_rank.get(row), float(dense), [])
+            fused_norm = fused.get(row, 0.0) / best_fused
+            chunk = ScoredChunk(record, fused_norm, float(dense), lexical_rank.get(row), float(dense), [])
             if s.rerank:  # sentence similarities feed the score; otherwise only the kept chunks need them
                 self._attach_sentences(chunk, query_vector)
                 chunk.score = rerank_score(
                     chunk.score, chunk.dense, chunk.best_sentence, s.rerank_sentence_weight, s.rerank_fusion_weight
                 )
+            if row in cited:
+                chunk.cited = True
+                chunk.score += s.citation_bonus
             scored.append(chunk)
         scored.sort(key=lambda c: c.score, reverse=True)
         vectors = np.asarray(self.index.chunk_vectors[[c.record.row for c in scored]])
@@ -88,6 +95,17 @@ class HybridRetriever:
             if not s.rerank:
                 self._attach_sentences(chunk, query_vector)
         return kept
+
+    def _cited_rows(self, query: str, domain: str | None) -> set[int]:
+        """Chunk rows of the documents the query names by citation ("45 CFR 164.508"): similarity
+        barely sees a section number, so they join the candidates whatever their rank."""
+        if not self.settings.citation_bonus:
+            return set()
+        doc_ids = self.index.cited.cited_by(query)
+        rows = {row for doc_id in doc_ids for row in self.index.catalog.rows_of(doc_id)}
+        if domain:
+            rows = {row for row in rows if self.index.chunk_domains[row] == domain}
+        return rows
 
     def _attach_sentences(self, chunk: ScoredChunk, query_vector: np.ndarray) -> None:
         chunk.sentences = self._score_sentences(chunk.record, query_vector)

@@ -39,6 +39,14 @@ class RetrievalSettings(BaseSettings):
     rerank_sentence_weight: float = Field(
         0.5, ge=0.0, le=1.0, description="Share of the best-sentence similarity in the rerank score."
     )
+    citation_bonus: float = Field(
+        1.0,
+        ge=0.0,
+        le=10.0,
+        description="Added to the rerank score of the chunks of a document the question names by the "
+        "citation its title starts with ('42 U.S.C. 12102', '45 CFR 164.508(b)', 'the Fourth Amendment'); "
+        "0 turns citation lookup off.",
+    )
 
 
 class Calibration(BaseSettings):

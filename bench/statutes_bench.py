@@ -1,0 +1,94 @@
+"""Statute and regulation questions (``evals/datasets/statutes_dev.jsonl``): does the right section
+come back in the top 5, for Docent and for the usual LangChain pipeline, over the shared corpus?
+
+Both rank documents the same way — the documents of the first 5 chunks, and the first 5 documents
+of the first 10 chunks — so the figures differ only by the pipelines. Per question style: a
+citation ("45 CFR 164.524(b)"), the law's popular name ("Under the HIPAA Privacy Rule…"), plain words.
+
+    docent ingest ../shared/data/corpus --index var/bench/shared-index    # once (about 3 minutes)
+    python -m bench.statutes_bench                                        # LangChain's FAISS built once, ~15 min
+
+Writes ``bench/results/statutes.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+from bench.common import PROJECT, SHARED_DATA, write_result
+from evals.datasets import load_dataset
+from evals.ranking import documents_in_order, recall_at_k
+
+STATUTES = PROJECT / "evals" / "datasets" / "statutes_dev.jsonl"
+DOCENT_INDEX = PROJECT / "var" / "bench" / "shared-index"
+PEER_INDEX = PROJECT / "var" / "bench" / "shared-langchain-faiss"
+
+
+def recall_by_style(search: Callable[[str, int], list[str]]) -> dict[str, dict[str, float]]:
+    """recall@5 of the gold document per question style, from 5 and from 10 retrieved chunks."""
+    styles = {json.loads(line)["id"]: json.loads(line)["style"] for line in STATUTES.read_text().splitlines()}
+    scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
+    for item in load_dataset(STATUTES):
+        chunks = search(item.question, 10)
+        for k in (5, 10):
+            hit = recall_at_k(documents_in_order(chunks[:k]), dict.fromkeys(item.gold_sources, 1), 5)
+            for group in (styles[item.id], "all"):
+                scores[group][f"recall@5_of_{k}_chunks"].append(hit)
+    return {g: {m: round(sum(v) / len(v), 3) for m, v in by.items()} for g, by in scores.items()}
+
+
+def docent_search(index_dir: Path) -> Callable[[str, int], list[str]]:
+    from ragcore.conversations import SQLiteConversationStore
+    from ragcore.pipeline import build_pipeline
+    from ragcore.settings import Settings
+
+    pipeline = build_pipeline(Settings(index_dir=index_dir), conversations=SQLiteConversationStore(":memory:"))
+    return lambda question, k: [hit.record.doc_id for hit in pipeline.search(question, k=k)]
+
+
+def peer_search(corpus: Path, store_dir: Path) -> Callable[[str, int], list[str]]:
+    """The peer of ``bench.peer_bench`` over the whole ``corpus``, its FAISS store kept in ``store_dir``."""
+    from langchain_community.document_loaders import DirectoryLoader, TextLoader
+    from langchain_community.vectorstores import FAISS
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    from ragcore.embedding import bundled_model_path
+
+    embeddings = HuggingFaceEmbeddings(model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"})
+    if store_dir.exists():
+        store = FAISS.load_local(str(store_dir), embeddings, allow_dangerous_deserialization=True)
+    else:
+        documents = DirectoryLoader(
+            str(corpus), glob="**/*.md", loader_cls=TextLoader, loader_kwargs={"encoding": "utf-8"}
+        ).load()
+        chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(documents)
+        store = FAISS.from_documents(chunks, embeddings)
+        store.save_local(str(store_dir))
+    prefix = str(corpus) + "/"
+    return lambda question, k: [
+        d.metadata["source"].removeprefix(prefix) for d in store.similarity_search(question, k=k)
+    ]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--index", type=Path, default=DOCENT_INDEX, help="Docent index over the corpus")
+    parser.add_argument("--corpus", type=Path, default=SHARED_DATA / "corpus", help="the corpus both search")
+    parser.add_argument("--peer-store", type=Path, default=PEER_INDEX, help="where LangChain's FAISS is kept")
+    args = parser.parse_args(argv)
+    result = {
+        "questions": str(STATUTES.relative_to(PROJECT)),
+        "corpus": str(args.corpus),
+        "docent": recall_by_style(docent_search(args.index)),
+        "langchain": recall_by_style(peer_search(args.corpus.resolve(), args.peer_store)),
+    }
+    print(write_result("statutes", result).read_text())
+
+
+if __name__ == "__main__":
+    main()

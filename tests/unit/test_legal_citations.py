@@ -1,0 +1,72 @@
+"""Legal citations in questions and titles reduce to the same keys, whatever way they are written."""
+
+from __future__ import annotations
+
+import pytest
+
+from ragcore.legal_citations import CitedDocuments, asks_for_the_provision_itself, citation_keys, mentions
+
+TITLES = {
+    "law/uscode/title-42/12102.md": "42 U.S.C. § 12102 — Definition of disability",
+    "law/uscode/title-42/2000a-2.md": "42 U.S.C. § 2000a-2 — Prohibition against interference with rights "
+    "secured by section 2000a of this title",
+    "law/cfr45/164.524.md": "45 CFR § 164.524 — Access of individuals to protected health information",
+    "education/uscode/title-20/1232g.md": "20 U.S.C. § 1232g — Family educational and privacy rights",
+    "law/constitution/amendment-04.md": "U.S. Constitution — Amendment 4 (Fourth Amendment): Search and Seizure",
+    "law/constitution/amendment-21.md": "U.S. Constitution — Amendment 21 (Twenty-first Amendment): "
+    "Amendment 18 Repealed",
+    "law/constitution/article-01.md": "U.S. Constitution — Article I: The Legislative Branch",
+    "law/tenant-rights-basics.md": "Tenant rights basics",
+}
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is 42 U.S.C. 12102?", ["law/uscode/title-42/12102.md"]),
+        ("does 42 USC §12102 include anxiety", ["law/uscode/title-42/12102.md"]),
+        ("what counts as a disability under section 12102 of title 42", ["law/uscode/title-42/12102.md"]),
+        ("How fast must they answer under 45 C.F.R. 164.524(b)(2)?", ["law/cfr45/164.524.md"]),
+        ("45 CFR § 164.524", ["law/cfr45/164.524.md"]),
+        ("what does § 1232g say about directory information", ["education/uscode/title-20/1232g.md"]),
+        ("Does the 4th Amendment cover my car?", ["law/constitution/amendment-04.md"]),
+        ("what does the fourth amendment protect", ["law/constitution/amendment-04.md"]),
+        ("Amendment IV and phone records", ["law/constitution/amendment-04.md"]),
+        ("When was the twenty-first amendment ratified?", ["law/constitution/amendment-21.md"]),
+        ("What powers does Article I, Section 8 list?", ["law/constitution/article-01.md"]),
+        # a citation in a title after the first is a reference, not the document's own number
+        ("What does the 18th amendment say?", []),
+        ("what does 42 U.S.C. 2000a forbid", []),
+        # numbers that are not citations
+        ("What does Section 504 require of schools?", []),
+        ("Can my landlord keep my deposit after 30 days?", []),
+    ],
+)
+def test_a_question_finds_the_provision_it_cites(question, expected):
+    assert CitedDocuments(TITLES).cited_by(question) == expected
+
+
+def test_a_bare_section_is_not_taken_from_a_full_citation():
+    assert citation_keys("42 U.S.C. 12102 and § 1232g") == {"usc 42 12102", "section 1232g"}
+
+
+@pytest.mark.parametrize(
+    ("question", "whole"),
+    [
+        ("What does 20 U.S.C. 1232g(b)(1) allow?", True),
+        ("What is 42 U.S.C. 12102?", True),
+        ("Explain the Fourth Amendment", True),
+        ("Does 42 U.S.C. 12102 cover seasonal allergies?", False),
+        ("What does 45 CFR 164.524 say about fees for copies?", False),
+        ("What does the law say?", False),  # no citation: nothing to hand over whole
+    ],
+)
+def test_asking_only_what_a_provision_says(question, whole):
+    assert asks_for_the_provision_itself(question) is whole
+
+
+def test_a_text_mentions_a_provision_written_another_way():
+    body = "Under the federal Fair Housing Act, 42 U.S.C. § 3604, a landlord may not refuse to rent because of race."
+    assert mentions(citation_keys("what does § 3604 prohibit"), body)
+    assert mentions(citation_keys("42 USC 3604"), body)
+    assert not mentions(citation_keys("42 U.S.C. 3605"), body)
