@@ -1,14 +1,15 @@
-"""Statute and regulation questions (``evals/datasets/statutes_dev.jsonl``): does the right section
-come back in the top 5, for Docent and for the usual LangChain pipeline, over the shared corpus?
+"""The project's question sets over the shared corpus — statutes and regulations
+(``statutes_dev.jsonl``) and consumer health messages (``consumer_health_dev.jsonl``): does the
+right document come back in the top 5, for Docent and for the usual LangChain pipeline?
 
 Both rank documents the same way — the documents of the first 5 chunks, and the first 5 documents
-of the first 10 chunks — so the figures differ only by the pipelines. Per question style: a
-citation ("45 CFR 164.524(b)"), the law's popular name ("Under the HIPAA Privacy Rule…"), plain words.
+of the first 10 chunks — so the figures differ only by the pipelines. Per question style (statutes:
+a citation, the law's popular name, plain words; consumer health: long with context, short, lay words).
 
     docent ingest ../shared/data/corpus --index var/bench/shared-index    # once (about 3 minutes)
-    python -m bench.statutes_bench                                        # LangChain's FAISS built once, ~15 min
+    python -m bench.shared_sets_bench                                     # LangChain's FAISS built once, ~15 min
 
-Writes ``bench/results/statutes.json``.
+Writes ``bench/results/shared_sets.json``.
 """
 
 from __future__ import annotations
@@ -23,16 +24,16 @@ from bench.common import PROJECT, SHARED_DATA, write_result
 from evals.datasets import load_dataset
 from evals.ranking import documents_in_order, recall_at_k
 
-STATUTES = PROJECT / "evals" / "datasets" / "statutes_dev.jsonl"
+SETS = [PROJECT / "evals" / "datasets" / name for name in ("statutes_dev.jsonl", "consumer_health_dev.jsonl")]
 DOCENT_INDEX = PROJECT / "var" / "bench" / "shared-index"
 PEER_INDEX = PROJECT / "var" / "bench" / "shared-langchain-faiss"
 
 
-def recall_by_style(search: Callable[[str, int], list[str]]) -> dict[str, dict[str, float]]:
+def recall_by_style(questions: Path, search: Callable[[str, int], list[str]]) -> dict[str, dict[str, float]]:
     """recall@5 of the gold document per question style, from 5 and from 10 retrieved chunks."""
-    styles = {json.loads(line)["id"]: json.loads(line)["style"] for line in STATUTES.read_text().splitlines()}
+    styles = {json.loads(line)["id"]: json.loads(line)["style"] for line in questions.read_text().splitlines()}
     scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
-    for item in load_dataset(STATUTES):
+    for item in load_dataset(questions):
         chunks = search(item.question, 10)
         for k in (5, 10):
             hit = recall_at_k(documents_in_order(chunks[:k]), dict.fromkeys(item.gold_sources, 1), 5)
@@ -81,13 +82,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--corpus", type=Path, default=SHARED_DATA / "corpus", help="the corpus both search")
     parser.add_argument("--peer-store", type=Path, default=PEER_INDEX, help="where LangChain's FAISS is kept")
     args = parser.parse_args(argv)
-    result = {
-        "questions": str(STATUTES.relative_to(PROJECT)),
-        "corpus": str(args.corpus),
-        "docent": recall_by_style(docent_search(args.index)),
-        "langchain": recall_by_style(peer_search(args.corpus.resolve(), args.peer_store)),
-    }
-    print(write_result("statutes", result).read_text())
+    docent, peer = docent_search(args.index), peer_search(args.corpus.resolve(), args.peer_store)
+    result: dict = {"corpus": str(args.corpus)}
+    for questions in SETS:
+        result[questions.stem] = {
+            "docent": recall_by_style(questions, docent),
+            "langchain": recall_by_style(questions, peer),
+        }
+    print(write_result("shared_sets", result).read_text())
 
 
 if __name__ == "__main__":
