@@ -40,10 +40,11 @@ _ORDINAL_NUMBER = {word: n for n, word in enumerate(_ORDINALS, start=1)} | {
 }
 _AMENDMENT = re.compile(
     r"\b(?:(\d+)(?:st|nd|rd|th)|(" + "|".join(sorted(_ORDINAL_NUMBER, key=len, reverse=True)) + r"))\s+amendment"
-    r"|\bamendment\s+(\d+|[ivxl]+)\b",
+    r"|\bamendment\s+(\d+|(?-i:[IVXL]+))\b",
     re.I,
 )
-_ARTICLE = re.compile(r"\barticle\s+(\d+|[ivx]+)\b", re.I)
+# Roman numerals in capitals only: "an article i found online" is not Article I
+_ARTICLE = re.compile(r"\barticle\s+(\d+|(?-i:[IVX]+))\b", re.I)
 _SUBSECTIONS = re.compile(r"(?:\s*\([0-9a-zA-Z]{1,4}\))+")  # (b)(1)(A)
 _ABOUT_A_PROVISION = frozenset(
     "say says said allow allows require requires requirement requirements provide provides cover covers "

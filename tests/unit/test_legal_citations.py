@@ -40,6 +40,7 @@ TITLES = {
         # numbers that are not citations
         ("What does Section 504 require of schools?", []),
         ("Can my landlord keep my deposit after 30 days?", []),
+        ("I read an article i found online about the amendment i mean to sign", []),
     ],
 )
 def test_a_question_finds_the_provision_it_cites(question, expected):
