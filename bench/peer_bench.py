@@ -9,27 +9,39 @@ are set against Docent's from the same run (ingest, backend and latency benchmar
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from bench.workspace import Workspace, latency_ms, ratio, summary
 from evals.ranking import documents_in_order, recall_at_k
 
 
-def run(workspace: Workspace) -> dict:
-    from langchain_community.document_loaders import DirectoryLoader, TextLoader
-    from langchain_community.vectorstores import FAISS
+def peer_embeddings():  # type: ignore[no-untyped-def]
+    """``HuggingFaceEmbeddings`` on the bundled model's files (the peer's embedder)."""
     from langchain_huggingface import HuggingFaceEmbeddings
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     from ragcore.embedding import bundled_model_path
 
-    embeddings = HuggingFaceEmbeddings(model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"})
-    embeddings.embed_query("warm-up")
-    started = time.perf_counter()
+    return HuggingFaceEmbeddings(model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"})
+
+
+def build_peer_store(corpus: Path, embeddings):  # type: ignore[no-untyped-def]
+    """``(FAISS store, documents, chunks)``: the peer's whole ingest of the Markdown files under ``corpus``."""
+    from langchain_community.document_loaders import DirectoryLoader, TextLoader
+    from langchain_community.vectorstores import FAISS
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     documents = DirectoryLoader(
-        str(workspace.corpus), glob="**/*.md", loader_cls=TextLoader, loader_kwargs={"encoding": "utf-8"}
+        str(corpus), glob="**/*.md", loader_cls=TextLoader, loader_kwargs={"encoding": "utf-8"}
     ).load()
     chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(documents)
-    store = FAISS.from_documents(chunks, embeddings)
+    return FAISS.from_documents(chunks, embeddings), documents, chunks
+
+
+def run(workspace: Workspace) -> dict:
+    embeddings = peer_embeddings()
+    embeddings.embed_query("warm-up")
+    started = time.perf_counter()
+    store, documents, chunks = build_peer_store(workspace.corpus, embeddings)
     ingest_seconds = time.perf_counter() - started
 
     prefix = str(workspace.corpus) + "/"

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bench.common import PROJECT, SHARED_DATA, write_result
+from bench.peer_bench import build_peer_store, peer_embeddings
 from evals.datasets import load_dataset
 from evals.ranking import documents_in_order, recall_at_k
 
@@ -31,7 +32,7 @@ PEER_INDEX = PROJECT / "var" / "bench" / "shared-langchain-faiss"
 
 def recall_by_style(questions: Path, search: Callable[[str, int], list[str]]) -> dict[str, dict[str, float]]:
     """recall@5 of the gold document per question style, from 5 and from 10 retrieved chunks."""
-    styles = {json.loads(line)["id"]: json.loads(line)["style"] for line in questions.read_text().splitlines()}
+    styles = {raw["id"]: raw["style"] for raw in map(json.loads, questions.read_text().splitlines())}
     scores: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     for item in load_dataset(questions):
         chunks = search(item.question, 10)
@@ -53,22 +54,13 @@ def docent_search(index_dir: Path) -> Callable[[str, int], list[str]]:
 
 def peer_search(corpus: Path, store_dir: Path) -> Callable[[str, int], list[str]]:
     """The peer of ``bench.peer_bench`` over the whole ``corpus``, its FAISS store kept in ``store_dir``."""
-    from langchain_community.document_loaders import DirectoryLoader, TextLoader
     from langchain_community.vectorstores import FAISS
-    from langchain_huggingface import HuggingFaceEmbeddings
-    from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    from ragcore.embedding import bundled_model_path
-
-    embeddings = HuggingFaceEmbeddings(model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"})
+    embeddings = peer_embeddings()
     if store_dir.exists():
         store = FAISS.load_local(str(store_dir), embeddings, allow_dangerous_deserialization=True)
     else:
-        documents = DirectoryLoader(
-            str(corpus), glob="**/*.md", loader_cls=TextLoader, loader_kwargs={"encoding": "utf-8"}
-        ).load()
-        chunks = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(documents)
-        store = FAISS.from_documents(chunks, embeddings)
+        store, _, _ = build_peer_store(corpus, embeddings)
         store.save_local(str(store_dir))
     prefix = str(corpus) + "/"
     return lambda question, k: [

@@ -71,7 +71,7 @@ class HybridRetriever:
         top += sorted(cited - set(top))
         if not top:
             return []
-        best_fused = max(fused.get(row, 0.0) for row in top) or 1.0  # cited rows may have no fused score
+        best_fused = fused.get(top[0], 0.0) or 1.0  # the best fused row leads; or only cited rows, unfused
         lexical_rank = {row: i + 1 for i, row in enumerate(rankings[-1])} if s.mode != "dense" else {}
         dense_sims = self.index.chunk_vectors[top] @ query_vector
         scored = []
