@@ -2,7 +2,10 @@
 
 Nothing is paraphrased, so every sentence is its own verified quote. Sentences come from the top
 chunks; a sentence's score mixes its own similarity with its chunk's, so a strong sentence in a
-weak chunk does not beat the right passage.
+weak chunk does not beat the right passage. Among the sentences close enough to the best one, each
+source document gives its best sentence before any gives a second: two pages that both answer
+are both cited (the reader sees the answer is corroborated, and which page says it best is often
+a coin toss), and a second sentence from one page only fills a slot no other page can.
 """
 
 from __future__ import annotations
@@ -41,19 +44,32 @@ class ExtractiveGenerator:
             for s in chunk.sentences
         ]
         candidates.sort(key=lambda c: c[0], reverse=True)
+        if candidates:
+            best = candidates[0][0]
+            candidates = [c for c in candidates if c[0] >= best - self.margin]
         chosen: list[tuple[float, ScoredSentence, ScoredChunk]] = []
-        for score, sentence, chunk in candidates:
-            if chosen and (score < chosen[0][0] - self.margin or len(chosen) >= self.max_sentences):
-                break
-            if any(self._same(sentence.record.row, c[1].record.row) for c in chosen):
-                continue
-            if sum(c[2] is chunk for c in chosen) >= self.per_chunk:
-                continue
-            chosen.append((score, sentence, chunk))
+        for per_document in (1, self.max_sentences):  # first one per document, then fill the rest
+            for candidate in candidates:
+                if len(chosen) < self.max_sentences and self._may_add(candidate, chosen, per_document):
+                    chosen.append(candidate)
+        chosen.sort(key=lambda c: c[0], reverse=True)
         return Draft(
             tuple(DraftSentence(s.record.text, ((s.record, chunk.record, s.similarity),)) for _, s, chunk in chosen),
             self.name,
         )
+
+    def _may_add(
+        self,
+        candidate: tuple[float, ScoredSentence, ScoredChunk],
+        chosen: list[tuple[float, ScoredSentence, ScoredChunk]],
+        per_document: int,
+    ) -> bool:
+        _, sentence, chunk = candidate
+        if any(self._same(sentence.record.row, c[1].record.row) for c in chosen):
+            return False
+        if sum(c[2] is chunk for c in chosen) >= self.per_chunk:
+            return False
+        return sum(c[2].record.doc_id == chunk.record.doc_id for c in chosen) < per_document
 
     def _same(self, row_a: int, row_b: int) -> bool:
         return float(self.sentence_vectors[row_a] @ self.sentence_vectors[row_b]) >= _DUPLICATE_SIMILARITY
