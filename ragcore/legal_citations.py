@@ -44,13 +44,15 @@ _AMENDMENT = re.compile(
     re.I,
 )
 # Roman numerals in capitals only: "an article i found online" is not Article I
-_ARTICLE = re.compile(r"\barticle\s+(\d+|(?-i:[IVX]+))\b", re.I)
+_ARTICLE = re.compile(r"\barticle\s+(\d+|(?-i:[IVX]+))\b(?:\s*,?\s*(?:section|sec\.|§)\s*(\d+)\b)?", re.I)
 _SUBSECTIONS = re.compile(r"(?:\s*\([0-9a-zA-Z]{1,4}\))+")  # (b)(1)(A)
+_SUBSECTION_MARK = re.compile(r"\([0-9a-zA-Z]{1,4}\)")
 _ABOUT_A_PROVISION = frozenset(
     "say says said allow allows require requires requirement requirements provide provides cover covers "
     "state states mean means meaning define defines definition protect protects establish establishes "
     "explain summarize summary text contain contains section subsection paragraph clause title law rule "
-    "regulation statute code amendment article constitution usc cfr".split()
+    "regulation statute code amendment article constitution usc cfr show read quote give full whole entire "
+    "exact wording exactly word".split()
 )
 
 
@@ -77,6 +79,25 @@ def asks_for_the_provision_itself(question: str) -> bool:
         rest[start:end] = " " * (end - start)
     words = [w for w in topical_words("".join(rest)) if w not in _ABOUT_A_PROVISION]
     return not words
+
+
+def cited_part(question: str) -> tuple[str, ...]:
+    """The marks that lead to the part of a provision the question's first citation names, in the
+    provision's own words: ``("(b)", "(2)")`` for "45 CFR 164.524(b)(2)", ``("Section 8",)`` for
+    "Article I, Section 8"; empty for a whole provision.
+
+    >>> cited_part("What does 45 C.F.R. 164.524(b)(2) say?")
+    ('(b)', '(2)')
+    """
+    spans = sorted(_citations(question))
+    if not spans:
+        return ()
+    start, end, key = spans[0]
+    cited = question[start:end]
+    if key.startswith("article "):
+        section = _ARTICLE.match(cited)
+        return (f"Section {int(section.group(2))}",) if section and section.group(2) else ()
+    return tuple(_SUBSECTION_MARK.findall(cited))
 
 
 def _citations(text: str) -> list[tuple[int, int, str]]:

@@ -26,8 +26,11 @@ STATUTES = {
     ),
     "law/cfr45/164.524.md": (
         "45 CFR § 164.524 — Access of individuals to protected health information",
-        "(b) Implementation specifications: requests for access and timely action",
-        "A covered entity must act on a request for access no later than 30 days after receiving it. If it "
+        "(a) Standard: access to protected health information",
+        "(a) An individual has a right of access to inspect and obtain a copy of their health information.\n\n"
+        "## (b) Implementation specifications: requests for access and timely action\n\n"
+        "(1) A covered entity may require individuals to make requests for access in writing.\n\n"
+        "(2) A covered entity must act on a request for access no later than 30 days after receiving it. If it "
         "cannot act within that time, it may extend the time once, by no more than 30 days, if it tells the "
         "person in writing why and when it will act.",
     ),
@@ -87,3 +90,19 @@ def test_a_provision_the_sources_do_not_hold_is_not_in_them_rather_than_off_topi
     result = statute_pipeline.chat("What does 42 U.S.C. 99999 say?")
     assert result.refusal is not None and result.refusal.reason == "insufficient_evidence"
     assert result.citations == []
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        ("What is 45 CFR 164.524?", "(a) An individual has a right of access"),
+        ("What does 45 C.F.R. 164.524(b)(2) say?", "(2) A covered entity must act on a request"),
+        ("what does 42 USC 12102 say", "A disability is a physical or mental impairment"),
+    ],
+)
+def test_asking_what_a_provision_says_quotes_its_text_from_the_start(statute_pipeline, question, opening):
+    result = statute_pipeline.chat(question)
+    assert result.refusal is None, result.refusal
+    assert result.citations[0].quote.startswith(opening)
+    starts = [c.char_start for c in result.citations]
+    assert starts == sorted(starts) and len({c.doc_id for c in result.citations}) == 1  # in the text's own order

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ragcore.legal_citations import CitedDocuments, asks_for_the_provision_itself, citation_keys, mentions
+from ragcore.legal_citations import CitedDocuments, asks_for_the_provision_itself, citation_keys, cited_part, mentions
+from ragcore.provisions import part_offset
 
 TITLES = {
     "law/uscode/title-42/12102.md": "42 U.S.C. § 12102 — Definition of disability",
@@ -59,6 +60,8 @@ def test_a_bare_section_is_not_taken_from_a_full_citation():
         ("Explain the Fourth Amendment", True),
         ("Does 42 U.S.C. 12102 cover seasonal allergies?", False),
         ("What does 45 CFR 164.524 say about fees for copies?", False),
+        ("Show me Article I, Section 8", True),
+        ("give me the exact wording of 42 USC 12102", True),
         ("What does the law say?", False),  # no citation: nothing to hand over whole
     ],
 )
@@ -71,3 +74,47 @@ def test_a_text_mentions_a_provision_written_another_way():
     assert mentions(citation_keys("what does § 3604 prohibit"), body)
     assert mentions(citation_keys("42 USC 3604"), body)
     assert not mentions(citation_keys("42 U.S.C. 3605"), body)
+
+
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("What does 45 C.F.R. 164.524(b)(2) say?", ("(b)", "(2)")),
+        ("what does 20 USC 1232g(a)(1)(A) require", ("(a)", "(1)", "(A)")),
+        ("What does Article I, Section 8 say?", ("Section 8",)),
+        ("article I § 9", ("Section 9",)),
+        ("What is 42 U.S.C. 12102?", ()),
+        ("What does the Fourth Amendment say?", ()),
+        ("What does the law say?", ()),
+    ],
+)
+def test_the_part_of_a_provision_a_question_names(question, part):
+    assert cited_part(question) == part
+
+
+RULE = """# 45 CFR § 164.524 — Access
+
+## (a) Standard: access
+
+(a) Standard: access.
+
+(1) Right of access. An individual may inspect their records.
+
+(B) Exempt laboratories are not covered.
+
+## (b) Implementation specifications
+
+(1) Requests. A covered entity may require written requests.
+
+(2) Timely action. A covered entity must act within 30 days.
+"""
+
+
+def test_a_named_part_is_found_in_the_provisions_own_text():
+    assert part_offset(RULE, ()) == 0
+    assert RULE[part_offset(RULE, ("(b)",)) :].startswith("## (b) Implementation")
+    # "(2)" is looked for after "(b)", and "(b)" is not "(B)"
+    assert RULE[part_offset(RULE, ("(b)", "(2)")) :].startswith("(2) Timely action")
+    assert part_offset(RULE, ("(c)",)) is None
+    assert part_offset("## Section 8 — Powers of Congress\n\nThe Congress shall have Power:", ("Section 8",)) == 0
+    assert part_offset("## Section 18 — Other\n", ("Section 1",)) is None
