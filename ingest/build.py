@@ -38,7 +38,7 @@ from ragcore.errors import ConfigError, IngestError
 from ragcore.index_store import MANIFEST, IndexStore
 from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTENCE_VECTORS
 from ragcore.sentences import split_sentences
-from ragcore.settings import Calibration, VectorIndexSettings
+from ragcore.settings import Calibration, RetrievalSettings, VectorIndexSettings
 from ragcore.vector_backends import VectorBackend
 
 log = logging.getLogger(__name__)
@@ -92,6 +92,7 @@ class BuildOptions:
     max_file_bytes: int = 10_000_000
     sentence_vectors: str = "pooled"
     vector_index: VectorIndexSettings = field(default_factory=VectorIndexSettings)
+    retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)  # what the scope guard is fitted through
     progress: ProgressFactory | None = None
     vectors: VectorBackend = field(default_factory=VectorBackend)
     side_thread: bool | None = None  # encode side texts beside the chunks; None: when a core is spare
@@ -174,7 +175,9 @@ def _build_and_publish(
         vector_store = opts.vectors.write(staging, chunk_vectors, opts.vector_index)
         _write_files(staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles)
         shutil.copyfile(opts.domains_file, staging / DOMAINS_FILE)
-        scope = fit_scope_for_version(staging, training, question_vectors(), calibration=opts.calibration)
+        scope = fit_scope_for_version(
+            staging, training, question_vectors(), calibration=opts.calibration, retrieval=opts.retrieval
+        )
         result.calibration = {"trained_on": scope["trained_on"], "held_out": scope["held_out"]}
         result.chunks, result.sentences, result.embedded = len(chunks), len(sentences), cache.embedded_count
         result.seconds = time.perf_counter() - started
@@ -275,6 +278,8 @@ def _corpus_hash(documents: list[Document], opts: BuildOptions, chunker: Chunker
         opts.sentence_vectors,
         opts.vector_index.model_dump_json(),
     ]
+    if opts.retrieval != RetrievalSettings():  # the scope guard's features come through retrieval: refit
+        parts.append(f"retrieval:{opts.retrieval.model_dump_json()}")
     if opts.vectors.name != "faiss":  # moving to another engine is a rebuild; FAISS hashes stay as they were
         parts.append(f"vectors:{opts.vectors.name}:{opts.vectors.prefix}")
     return text_hash("\n".join(parts))

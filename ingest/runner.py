@@ -32,6 +32,7 @@ def run_ingest(
     options.setdefault("sentence_vectors", settings.sentence_vectors)
     options.setdefault("vectors", settings.vector_backend_config)
     options.setdefault("vector_index", settings.vector_index)
+    options.setdefault("retrieval", settings.retrieval)
     return build_version(Path(corpus_dir), IndexStore(settings.index_dir), embedder, chunker, **options)  # type: ignore[arg-type]
 
 

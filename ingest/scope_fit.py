@@ -67,13 +67,19 @@ def training_questions(domains_file: Path, *, calibration: Calibration) -> Train
 
 
 def fit_scope_for_version(
-    version_dir: Path, training: TrainingQuestions, vectors: np.ndarray, *, calibration: Calibration
+    version_dir: Path,
+    training: TrainingQuestions,
+    vectors: np.ndarray,
+    *,
+    calibration: Calibration,
+    retrieval: RetrievalSettings,
 ) -> dict:
     """Fit on ``training`` (``vectors``: their embeddings, in order); write ``scope.json`` and
-    ``scope_examples.npy`` into ``version_dir``; return a summary."""
+    ``scope_examples.npy`` into ``version_dir``; return a summary. ``retrieval`` is how the chat API
+    will retrieve: the examples' features must come the way a query's will."""
     questions, labels = training.questions, training.labels
     index = load_path(version_dir, with_scope=False)
-    retriever = HybridRetriever(index, RetrievalSettings())
+    retriever = HybridRetriever(index, retrieval)
     catalog_text = index.catalog.document_text
     examples = ExampleQuestions(vectors, labels).with_self_similarity()
     rows = [

@@ -1,6 +1,8 @@
 """Settings, read from the environment (prefix ``DOCENT_``, nested with ``__``).
 
-Built on demand through :func:`get_settings`; nothing is read at import time.
+Built on demand through :func:`get_settings`; nothing is read at import time. Only :class:`Settings`
+reads the environment: the groups inside it are plain models, so ``DOCENT_LLM__OPENAI__API_KEY``
+sets the API key and an unrelated ``API_KEY`` or ``MODE`` in the environment sets nothing.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 if TYPE_CHECKING:
@@ -18,7 +20,7 @@ if TYPE_CHECKING:
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
-class RetrievalSettings(BaseSettings):
+class RetrievalSettings(BaseModel):
     """How candidates are found and ranked."""
 
     mode: Literal["hybrid", "dense", "lexical"] = Field("hybrid", description="Which retrievers to use.")
@@ -49,7 +51,7 @@ class RetrievalSettings(BaseSettings):
     )
 
 
-class Calibration(BaseSettings):
+class Calibration(BaseModel):
     """Error rates the scope guard and evidence gate are calibrated to, on held-out example questions."""
 
     max_false_out_of_scope: float = Field(
@@ -74,7 +76,7 @@ class Calibration(BaseSettings):
     )
 
 
-class AnswerSettings(BaseSettings):
+class AnswerSettings(BaseModel):
     """How extractive answers are put together."""
 
     max_sentences: int = Field(3, ge=1, le=10, description="Most sentences quoted in one answer.")
@@ -83,7 +85,7 @@ class AnswerSettings(BaseSettings):
     )
 
 
-class OpenAIBackendSettings(BaseSettings):
+class OpenAIBackendSettings(BaseModel):
     """An OpenAI-compatible chat-completions endpoint (OpenAI, vLLM, llama.cpp server, LM Studio)."""
 
     base_url: str | None = Field(None, description="Endpoint base URL, e.g. http://127.0.0.1:8080/v1; None: OpenAI.")
@@ -91,14 +93,14 @@ class OpenAIBackendSettings(BaseSettings):
     model: str = Field("gpt-4o-mini", description="Model name sent with each request.")
 
 
-class OllamaBackendSettings(BaseSettings):
+class OllamaBackendSettings(BaseModel):
     """A local or remote Ollama server."""
 
     base_url: str = Field("http://127.0.0.1:11434", description="Ollama server URL.")
     model: str = Field("llama3.2", description="Ollama model tag.")
 
 
-class LlamaCppBackendSettings(BaseSettings):
+class LlamaCppBackendSettings(BaseModel):
     """A GGUF file run in-process by llama-cpp-python."""
 
     model_path: Path | None = Field(
@@ -108,7 +110,7 @@ class LlamaCppBackendSettings(BaseSettings):
     n_threads: int = Field(2, ge=1, le=256, description="CPU threads used for generation.")
 
 
-class LLMSettings(BaseSettings):
+class LLMSettings(BaseModel):
     """Language-model answers: prompt budget, verification thresholds and resilience."""
 
     temperature: float = Field(0.0, ge=0.0, le=2.0, description="Sampling temperature (0: most faithful).")
@@ -137,7 +139,7 @@ class LLMSettings(BaseSettings):
     )
 
 
-class LimitSettings(BaseSettings):
+class LimitSettings(BaseModel):
     """What one caller may ask of the service (the HTTP layer enforces these)."""
 
     rate_limiter: Literal["memory", "redis", "off"] = Field(
@@ -152,7 +154,7 @@ class LimitSettings(BaseSettings):
     request_timeout_s: float = Field(30.0, gt=0.0, description="A request still running after this gets a 503.")
 
 
-class VectorIndexSettings(BaseSettings):
+class VectorIndexSettings(BaseModel):
     """Which FAISS index holds the chunk vectors: exact search up to ``exact_max`` chunks, then an
     approximate one (IVF with a trained quantiser, memory-mapped when loaded; or HNSW)."""
 

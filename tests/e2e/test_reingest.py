@@ -86,3 +86,15 @@ def test_manifest_records_the_ingest_report(small_corpus, tmp_path, embedder):
     assert manifest["counts"]["documents"] == 6
     assert manifest["ingest_report"]["skipped"][0]["path"] == "law/notes.xlsx"
     assert manifest["embedding"]["model_id"] == embedder.model_id
+
+
+def test_other_retrieval_settings_refit_the_scope_guard_without_embedding_again(small_corpus, tmp_path, embedder):
+    """The scope guard's features come through retrieval, so it is fitted the way the chat API will
+    retrieve; a corpus ingested with other retrieval settings is not "current"."""
+    from ragcore.settings import RetrievalSettings
+
+    index = tmp_path / "index"
+    first = ingest(small_corpus, index, embedder)
+    other = ingest(small_corpus, index, embedder, retrieval=RetrievalSettings(k=8, rerank_pool=30))
+    assert not other.up_to_date and other.version != first.version and other.embedded == 0
+    assert ingest(small_corpus, index, embedder, retrieval=RetrievalSettings(k=8, rerank_pool=30)).up_to_date
