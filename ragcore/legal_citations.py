@@ -177,9 +177,18 @@ class CitedDocuments:
 
     def __init__(self, titles: dict[str, str]) -> None:
         self._by_key: dict[str, list[str]] = {}
+        self._key_of: dict[str, str] = {}
         for doc_id, title in sorted(titles.items()):
-            for key in _title_keys(title):
+            keys = _title_keys(title)
+            for key in keys:
                 self._by_key.setdefault(key, []).append(doc_id)
+            full = sorted(key for key in keys if not key.startswith("section "))
+            if full:
+                self._key_of[doc_id] = full[0]
+
+    def key_of(self, doc_id: str) -> str | None:
+        """The citation a document's title starts with (``usc 42 12205``, ``amendment 4``), if any."""
+        return self._key_of.get(doc_id)
 
     def cited_by(self, question: str) -> list[str]:
         """Ids of the documents whose title is a provision ``question`` cites (none for most questions)."""

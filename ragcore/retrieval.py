@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ragcore.catalog import ChunkRecord, SentenceRecord
+from ragcore.law_names import Law, named_laws
 from ragcore.loaded_index import LoadedIndex
 from ragcore.settings import RetrievalSettings
 
@@ -68,6 +69,7 @@ class HybridRetriever:
         fused = fuse_ranks(rankings, weights, s.rrf_k)
         top = sorted(fused, key=fused.__getitem__, reverse=True)[: max(k, rerank_pool or s.rerank_pool)]
         cited = self._cited_rows(query, domain)
+        laws = named_laws(query) if s.other_law_penalty else []
         top += sorted(cited - set(top))
         if not top:
             return []
@@ -87,6 +89,8 @@ class HybridRetriever:
             if row in cited:
                 chunk.cited = True
                 chunk.score += s.citation_bonus
+            if laws and self._of_another_law(record.doc_id, laws):
+                chunk.score -= s.other_law_penalty
             scored.append(chunk)
         scored.sort(key=lambda c: c.score, reverse=True)
         vectors = np.asarray(self.index.chunk_vectors[[c.record.row for c in scored]])
@@ -106,6 +110,12 @@ class HybridRetriever:
         if domain:
             rows = {row for row in rows if self.index.chunk_domains[row] == domain}
         return rows
+
+    def _of_another_law(self, doc_id: str, laws: list[Law]) -> bool:
+        """Whether a document is a section of some law other than the ones the query names (pages
+        that are not sections — guides, overviews — are of no law)."""
+        key = self.index.cited.key_of(doc_id)
+        return key is not None and not any(law.holds(key) for law in laws)
 
     def _attach_sentences(self, chunk: ScoredChunk, query_vector: np.ndarray) -> None:
         chunk.sentences = self._score_sentences(chunk.record, query_vector)

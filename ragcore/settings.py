@@ -49,6 +49,14 @@ class RetrievalSettings(BaseModel):
         "citation its title starts with ('42 U.S.C. 12102', '45 CFR 164.508(b)', 'the Fourth Amendment'); "
         "0 turns citation lookup off.",
     )
+    other_law_penalty: float = Field(
+        0.1,
+        ge=0.0,
+        le=10.0,
+        description="Taken off the rerank score of a statute or rule section (a document whose title is its "
+        "citation) when the question names a law ('under the ADA', 'the HIPAA Privacy Rule', 'FERPA') and the "
+        "section is not part of it (ragcore/law_names.py); 0 turns it off.",
+    )
 
 
 class Calibration(BaseModel):

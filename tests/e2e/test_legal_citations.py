@@ -34,6 +34,21 @@ STATUTES = {
         "cannot act within that time, it may extend the time once, by no more than 30 days, if it tells the "
         "person in writing why and when it will act.",
     ),
+    "law/uscode/title-42/12205.md": (
+        "42 U.S.C. § 12205 — Attorney's fees",
+        "Text",
+        "In any action or administrative proceeding commenced pursuant to this chapter, the court or agency, in "
+        "its discretion, may allow the prevailing party, other than the United States, a reasonable attorney's "
+        "fee, including litigation expenses, and costs.",
+    ),
+    # another law's fees section, saying the same of its own lawsuits
+    "education/uscode/title-20/1415.md": (
+        "20 U.S.C. § 1415 — Procedural safeguards",
+        "Award of attorneys' fees",
+        "In any action or proceeding brought under this section, the court, in its discretion, may award "
+        "reasonable attorneys' fees as part of the costs to a prevailing party who is the parent of a child "
+        "with a disability. A party who wins the lawsuit may recover the fees paid to the lawyer.",
+    ),
     "law/constitution/amendment-04.md": (
         "U.S. Constitution — Amendment 4 (Fourth Amendment): Search and Seizure",
         "Text",
@@ -45,7 +60,7 @@ STATUTES = {
 
 
 def _statute(title: str, heading: str, text: str) -> str:
-    return f"---\ntitle: '{title}'\ndomain: law\n---\n\n# {title}\n\n## {heading}\n\n{text}\n"
+    return f'---\ntitle: "{title}"\ndomain: law\n---\n\n# {title}\n\n## {heading}\n\n{text}\n'
 
 
 @pytest.fixture(scope="module")
@@ -106,3 +121,12 @@ def test_asking_what_a_provision_says_quotes_its_text_from_the_start(statute_pip
     assert result.citations[0].quote.startswith(opening)
     starts = [c.char_start for c in result.citations]
     assert starts == sorted(starts) and len({c.doc_id for c in result.citations}) == 1  # in the text's own order
+
+
+def test_a_question_that_names_a_law_is_answered_from_that_law_before_another(statute_pipeline):
+    question = "Under the ADA, can the court make the other side pay my attorney's fees if I win?"
+    result = statute_pipeline.chat(question)
+    assert result.refusal is None, result.refusal
+    assert "law/uscode/title-42/12205.md" in {c.doc_id for c in result.citations}
+    ranked = [hit.record.doc_id for hit in statute_pipeline.search(question, k=5)]
+    assert ranked[0] == "law/uscode/title-42/12205.md"  # the other law's section, closer in words, comes after
