@@ -44,7 +44,8 @@ _AMENDMENT = re.compile(
     re.I,
 )
 # Roman numerals in capitals only: "an article i found online" is not Article I
-_ARTICLE = re.compile(r"\barticle\s+(\d+|(?-i:[IVX]+))\b(?:\s*,?\s*(?:section|sec\.|§)\s*(\d+)\b)?", re.I)
+_ARTICLE = re.compile(r"\barticle\s+(\d+|(?-i:[IVX]+))\b", re.I)
+_PART_SECTION = re.compile(r"\s*,?\s*(?:section|sec\.|§)\s*(\d+)\b", re.I)  # "Article I, Section 8"
 _SUBSECTIONS = re.compile(r"(?:\s*\([0-9a-zA-Z]{1,4}\))+")  # (b)(1)(A)
 _SUBSECTION_MARK = re.compile(r"\([0-9a-zA-Z]{1,4}\)")
 _ABOUT_A_PROVISION = frozenset(
@@ -93,11 +94,10 @@ def cited_part(question: str) -> tuple[str, ...]:
     if not spans:
         return ()
     start, end, key = spans[0]
-    cited = question[start:end]
-    if key.startswith("article "):
-        section = _ARTICLE.match(cited)
-        return (f"Section {int(section.group(2))}",) if section and section.group(2) else ()
-    return tuple(_SUBSECTION_MARK.findall(cited))
+    if key.startswith(("article ", "amendment ")):  # the Constitution's parts are headed "Section 8"
+        section = _PART_SECTION.search(question, start, end)
+        return (f"Section {int(section.group(1))}",) if section else ()
+    return tuple(_SUBSECTION_MARK.findall(question[start:end]))
 
 
 def _citations(text: str) -> list[tuple[int, int, str]]:
@@ -121,10 +121,16 @@ def _citations(text: str) -> list[tuple[int, int, str]]:
         digits, word, after = match.groups()
         number = int(digits) if digits else _ordinal(word) if word else _number(after)
         if number:
-            found.append((match.start(), match.end(), f"amendment {number}"))
+            found.append((match.start(), _part_section_end(text, match.end()), f"amendment {number}"))
     for match in _ARTICLE.finditer(text):
-        found.append((match.start(), match.end(), f"article {_number(match.group(1))}"))
+        found.append((match.start(), _part_section_end(text, match.end()), f"article {_number(match.group(1))}"))
     return found
+
+
+def _part_section_end(text: str, end: int) -> int:
+    """Where a citation of the Constitution ends once its section ("Article I, Section 8") is included."""
+    section = _PART_SECTION.match(text, end)
+    return section.end() if section else end
 
 
 def _subsections_end(text: str, end: int) -> int:

@@ -83,6 +83,7 @@ def test_a_text_mentions_a_provision_written_another_way():
         ("what does 20 USC 1232g(a)(1)(A) require", ("(a)", "(1)", "(A)")),
         ("What does Article I, Section 8 say?", ("Section 8",)),
         ("article I § 9", ("Section 9",)),
+        ("What does the 14th Amendment, Section 5 say?", ("Section 5",)),
         ("What is 42 U.S.C. 12102?", ()),
         ("What does the Fourth Amendment say?", ()),
         ("What does the law say?", ()),
