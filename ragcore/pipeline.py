@@ -328,6 +328,8 @@ class Pipeline:
         info = serving.domains.domains.get(domain)
         disclaimer = info.disclaimer if info else None
         evidence = screen_evidence(evidence)  # instructions inside documents are never evidence
+        # a question that names a law is not answered from another law's sections while anything else is left
+        evidence = [chunk for chunk in evidence if not chunk.other_law] or evidence
         draft = None
         if decision.enough_evidence:
             draft = self._provision_text(serving, rewritten, query_vector, evidence) or serving.generator.generate(

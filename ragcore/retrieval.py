@@ -28,6 +28,7 @@ class ScoredChunk:
     best_sentence: float
     sentences: list[ScoredSentence]
     cited: bool = False  # its document is a provision the query names by citation
+    other_law: bool = False  # a section of a law other than the one the query names ("under the ADA")
 
 
 def fuse_ranks(rankings: list[list[int]], weights: list[float], k: int) -> dict[int, float]:
@@ -90,6 +91,7 @@ class HybridRetriever:
                 chunk.cited = True
                 chunk.score += s.citation_bonus
             if laws and self._of_another_law(record.doc_id, laws):
+                chunk.other_law = True
                 chunk.score -= s.other_law_penalty
             scored.append(chunk)
         scored.sort(key=lambda c: c.score, reverse=True)
