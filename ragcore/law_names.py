@@ -4,10 +4,11 @@ which sections of the U.S. Code and of 45 CFR make them up.
 A question that names a law is about that law: "Under the ADA, can the court make the store pay my
 lawyer's fees?" matches the attorney's-fees sections of half a dozen civil-rights statutes almost
 equally, and only the name says which. Retrieval ranks the sections of *other* laws lower for such a
-question (``RetrievalSettings.other_law_penalty``); pages that are not statute sections (guides,
-overviews) are left alone. The table follows the Code's own organisation (the Office of the Law
-Revision Counsel's Popular Name Table); it lists the federal laws a healthcare, law and education
-assistant is asked about, and a law missing from it simply gets no help.
+question (``RetrievalSettings.other_law_penalty``) and the answer leaves them out while anything else
+is left; pages that are not statute sections (guides, overviews) are of no law and keep their rank.
+The table follows the Code's own organisation (the Office of the Law Revision Counsel's Popular Name
+Table) for the federal civil-rights, disability, privacy, leave and education laws of the three
+domains and HIPAA's rules in 45 CFR; a law missing from it simply gets no help.
 
 >>> [law.name for law in named_laws("If I win my ADA lawsuit, who pays my lawyer?")]
 ['Americans with Disabilities Act']
