@@ -30,7 +30,7 @@ from ragcore.scope import (
 )
 from ragcore.settings import Calibration, RetrievalSettings
 
-SCOPE_VERSION = "logistic-v6"  # bump when features (or the retrieval they come through) change: rebuild
+SCOPE_VERSION = "logistic-v7"  # bump when features (or the retrieval they come through) change: rebuild
 SCOPE_ONLY = ":scope-only"  # label suffix of in-domain phrasings that say nothing about answerability
 
 

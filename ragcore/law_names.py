@@ -169,3 +169,17 @@ def named_laws(question: str) -> list[Law]:
     Privacy Rule" is the Privacy Rule, not all of HIPAA)."""
     found = [law for law in LAWS if law.pattern.search(question)]
     return [law for law in found if not any(other is not law and other.within(law) for other in found)]
+
+
+_NAME_YEAR = re.compile(r"\s*(?:of\s+)?(?:19|20)\d\d\b")
+
+
+def without_law_names(text: str) -> str:
+    """``text`` with the laws it names blanked out ("the Civil Rights Act of 1991" -> "the  "), their
+    years included; offsets are kept."""
+    for law in LAWS:
+        for match in law.pattern.finditer(text):
+            year = _NAME_YEAR.match(text, match.end())
+            end = year.end() if year else match.end()
+            text = text[: match.start()] + " " * (end - match.start()) + text[end:]
+    return text

@@ -8,12 +8,17 @@ them names the thing asked about. The evidence gate uses that as one feature (``
 
 A specific term is a capitalised word that does not start a sentence (a proper name; all-capital
 acronyms such as HIPAA or IEP are left out, because sources spell them out), a U.S. state name
-in any case (people type "texas"), or a year. Matching against the evidence ignores case.
+in any case (people type "texas"), or a year. Matching against the evidence ignores case. The name
+of a law ("the Civil Rights Act of 1991", "the Bill of Rights") is not one: a statute's sections
+rarely repeat their law's popular name or year, and retrieval already prefers that law's sections
+(``ragcore.law_names``).
 """
 
 from __future__ import annotations
 
 import re
+
+from ragcore.law_names import without_law_names
 
 _STATES = frozenset(
     """alabama alaska arizona arkansas california colorado connecticut delaware florida georgia
@@ -45,6 +50,7 @@ _SENTENCE_END = frozenset(".?!:;")
 
 def specific_terms(question: str) -> set[str]:
     """The question's specific terms, lower-cased."""
+    question = without_law_names(question)
     lowered = question.lower()
     found = {state for state in _TWO_WORD_STATES if re.search(rf"\b{state}\b", lowered)}
     inside_two_word_state = {part for state in found for part in state.split()}

@@ -26,3 +26,9 @@ def test_unmatched_terms_are_those_no_evidence_text_mentions():
     assert unmatched_terms("deposit limit in massachusetts?", evidence) == set()
     assert unmatched_terms("deposit limit in Texas in 2024?", evidence) == {"texas", "2024"}
     assert unmatched_terms("how do deposits work", evidence) == set()
+
+
+def test_the_name_of_a_law_is_not_a_specific_term():
+    assert specific_terms("Under the Civil Rights Act of 1991, what is the cap on damages?") == set()
+    assert specific_terms("Does the Bill of Rights protect my right to protest?") == set()
+    assert specific_terms("What did the Civil Rights Act of 1964 change in Texas in 2010?") == {"texas", "2010"}
