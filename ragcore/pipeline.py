@@ -26,12 +26,12 @@ from ragcore.embedding_backends import backend_of, make_embedder
 from ragcore.errors import ConversationFull, ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
 from ragcore.followups import is_context_dependent, rewrite_query, topic_of, topical_words, with_previous_topic
-from ragcore.generation import AnswerGenerator, Draft, DraftSentence, TokenSink
+from ragcore.generation import AnswerGenerator, TokenSink
 from ragcore.index_store import IndexStore
-from ragcore.injection import looks_like_injection, screen_evidence
-from ragcore.legal_citations import asks_for_the_provision_itself, citation_keys, cited_part, mentions
+from ragcore.injection import screen_evidence
+from ragcore.legal_citations import asks_for_the_provision_itself, citation_keys, mentions
 from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex, check_manifest, load_version
-from ragcore.provisions import opening_sentences
+from ragcore.provisions import provision_text
 from ragcore.retrieval import HybridRetriever, ScoredChunk
 from ragcore.scope import ScopeDecision, ScopeGuard, query_features
 from ragcore.settings import Settings
@@ -252,28 +252,6 @@ class Pipeline:
             )
         return dataclasses.replace(decision, in_scope=True, enough_evidence=enough)
 
-    def _provision_text(
-        self, serving: Serving, query: str, query_vector: np.ndarray, evidence: list[ScoredChunk]
-    ) -> Draft | None:
-        """For a question that asks only what a cited provision says, the provision's opening (or
-        that of the part it names), quoted in order: that is the answer, whatever the generator."""
-        cited = next((chunk for chunk in evidence if chunk.cited), None)
-        if cited is None or not asks_for_the_provision_itself(query):
-            return None
-        quoted = opening_sentences(
-            serving.index.catalog,
-            cited.record.doc_id,
-            cited_part(query),
-            self.settings.answer.max_sentences,
-        )
-        vectors = serving.index.sentence_vectors
-        sentences = tuple(
-            DraftSentence(sentence.text, ((sentence, chunk, float(vectors[sentence.row] @ query_vector)),))
-            for sentence, chunk in quoted
-            if not looks_like_injection(sentence.text)
-        )
-        return Draft(sentences, "extractive") if sentences else None
-
     @staticmethod
     def _may_lean_on_context(message: str, decision: ScopeDecision) -> bool:
         """Whether a question that names a topic word of its own may still be a follow-up: alone it
@@ -332,9 +310,9 @@ class Pipeline:
         evidence = [chunk for chunk in evidence if not chunk.other_law] or evidence
         draft = None
         if decision.enough_evidence:
-            draft = self._provision_text(serving, rewritten, query_vector, evidence) or serving.generator.generate(
-                rewritten, evidence, on_token=on_token
-            )
+            draft = provision_text(
+                serving.index, rewritten, query_vector, evidence, self.settings.answer.max_sentences
+            ) or serving.generator.generate(rewritten, evidence, on_token=on_token)
         if not draft or not draft.sentences:
             message = (
                 f"My sources don't answer that. I searched {serving.index.catalog.chunk_count} passages "

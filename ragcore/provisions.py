@@ -9,8 +9,18 @@ provision itself: its first sentences, or those of the part the question names (
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ragcore.catalog import Catalog, ChunkRecord, SentenceRecord
+from ragcore.generation import Draft, DraftSentence
+from ragcore.injection import looks_like_injection
+from ragcore.legal_citations import asks_for_the_provision_itself, cited_part
+
+if TYPE_CHECKING:
+    from ragcore.loaded_index import LoadedIndex
+    from ragcore.retrieval import ScoredChunk
 
 _MIN_CHARS = 30  # shorter lines of a provision are its paragraph headings: "(2) Major life activities"
 
@@ -49,3 +59,21 @@ def opening_sentences(
                 if len(found) == limit:
                     return found
     return found
+
+
+def provision_text(
+    index: LoadedIndex, query: str, query_vector: np.ndarray, evidence: list[ScoredChunk], limit: int
+) -> Draft | None:
+    """For a question that asks only what a cited provision says, the provision's opening (or that of
+    the part it names), quoted in order: that is the answer, whatever the generator. ``None`` for
+    every other question."""
+    cited = next((chunk for chunk in evidence if chunk.cited), None)
+    if cited is None or not asks_for_the_provision_itself(query):
+        return None
+    quoted = opening_sentences(index.catalog, cited.record.doc_id, cited_part(query), limit)
+    sentences = tuple(
+        DraftSentence(sentence.text, ((sentence, chunk, float(index.sentence_vectors[sentence.row] @ query_vector)),))
+        for sentence, chunk in quoted
+        if not looks_like_injection(sentence.text)
+    )
+    return Draft(sentences, "extractive") if sentences else None
