@@ -90,6 +90,17 @@ def _cfr(first: str, last: str) -> Sections:
     return Sections("cfr", 45, number(first), number(last))
 
 
+def _cra_title(numeral: str, family: str) -> tuple[str, str, tuple[Sections, ...]]:
+    """A title of the Civil Rights Act of 1964 that other laws number too (the ADA's Title II, the
+    Higher Education Act's Title IV): named only beside the Act's own name, in one sentence."""
+    title = rf"(?i:\btitle {numeral}\b)"
+    return (
+        f"Civil Rights Act of 1964, Title {numeral}",
+        rf"{title}[^.?!]*{_CRA_1964}|{_CRA_1964}[^.?!]*{title}",
+        (_usc(42, 2000, family=family),),
+    )
+
+
 # Acronyms match in capitals only ("Ada", "idea" are words); names in any case.
 _CRA_1964 = r"(?i:civil rights act(?: of 1964)?)"
 _CRA_1964_TITLES = tuple(_usc(42, 2000, family=letter) for letter in "abcdegh")  # 2000ff is GINA
@@ -111,22 +122,10 @@ _LAW_TABLE: tuple[tuple[str, str, tuple[Sections, ...]], ...] = (
         (_usc(42, 2000, family="ff"),),
     ),
     ("Civil Rights of Institutionalized Persons Act", r"\bCRIPA\b|(?i:institutionalized persons)", (_usc(42, 1997),)),
-    (
-        "Civil Rights Act of 1964, Title II",
-        rf"(?i:\btitle ii\b)[^.?!]*{_CRA_1964}|{_CRA_1964}[^.?!]*(?i:\btitle ii\b)",
-        (_usc(42, 2000, family="a"),),
-    ),
+    _cra_title("II", "a"),
     ("Civil Rights Act of 1964", r"(?i:\bcivil rights act of 1964\b)", _CRA_1964_TITLES),
-    (
-        "Civil Rights Act of 1964, Title III",
-        rf"(?i:\btitle iii\b)[^.?!]*{_CRA_1964}|{_CRA_1964}[^.?!]*(?i:\btitle iii\b)",
-        (_usc(42, 2000, family="b"),),
-    ),
-    (
-        "Civil Rights Act of 1964, Title IV",
-        rf"(?i:\btitle iv\b)[^.?!]*{_CRA_1964}|{_CRA_1964}[^.?!]*(?i:\btitle iv\b)",
-        (_usc(42, 2000, family="c"),),
-    ),
+    _cra_title("III", "b"),
+    _cra_title("IV", "c"),
     ("Civil Rights Act of 1964, Title VI", r"(?i:\btitle vi\b)", (_usc(42, 2000, family="d"),)),
     ("Civil Rights Act of 1964, Title VII", r"(?i:\btitle vii\b)", (_usc(42, 2000, family="e"),)),
     (
