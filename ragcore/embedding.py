@@ -9,11 +9,13 @@ import copy
 import logging
 import os
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
+from ragcore.bert_query import BertQueryEncoder, bert_query_encoder
 from ragcore.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,17 @@ class SentenceTransformerEmbedder(QueryAndTokenCount):
                 show_progress_bar=False,
             )
         return vectors
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """``encode``'s vector of one text, computed about 1.4x faster when the model is a plain
+        BERT (see :mod:`ragcore.bert_query`): the query embedding is most of an answer's time."""
+        if self._query_encoder is None:
+            return super().embed_query(text)
+        return self._query_encoder(text)
+
+    @cached_property
+    def _query_encoder(self) -> BertQueryEncoder | None:  # built on first use: ingest never needs it
+        return bert_query_encoder(self._model, max_tokens=self.max_tokens)
 
     def embed_with_spans(
         self, texts: list[str], spans: list[list[tuple[int, int]]], *, batch_size: int | None = None
