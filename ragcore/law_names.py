@@ -94,9 +94,9 @@ def _cra_title(numeral: str, family: str) -> tuple[str, str, tuple[Sections, ...
     """A title of the Civil Rights Act of 1964 that other laws number too (the ADA's Title II, the
     Higher Education Act's Title IV): named only beside the Act's own name, in one sentence."""
     title = rf"(?i:\btitle {numeral}\b)"
-    return (
+    return (  # the named groups are the name's words, without what the sentence says between them
         f"Civil Rights Act of 1964, Title {numeral}",
-        rf"{title}[^.?!]*{_CRA_1964}|{_CRA_1964}[^.?!]*{title}",
+        rf"(?P<title>{title})[^.?!]*(?P<act>{_CRA_1964})|(?P<act_first>{_CRA_1964})[^.?!]*(?P<title_after>{title})",
         (_usc(42, 2000, family=family),),
     )
 
@@ -175,10 +175,13 @@ _NAME_YEAR = re.compile(r"\s*(?:of\s+)?(?:19|20)\d\d\b")
 
 def without_law_names(text: str) -> str:
     """``text`` with the laws it names blanked out ("the Civil Rights Act of 1991" -> "the  "), their
-    years included; offsets are kept."""
+    years included; offsets are kept. Of a name in two parts ("Title II … Civil Rights Act") only the
+    parts are blanked."""
     for law in LAWS:
         for match in law.pattern.finditer(text):
-            year = _NAME_YEAR.match(text, match.end())
-            end = year.end() if year else match.end()
-            text = text[: match.start()] + " " * (end - match.start()) + text[end:]
+            parts = [match.span(group) for group, found in match.groupdict().items() if found is not None]
+            for start, end in parts or [match.span()]:
+                year = _NAME_YEAR.match(text, end)
+                end = year.end() if year else end
+                text = text[:start] + " " * (end - start) + text[end:]
     return text
