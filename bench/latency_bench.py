@@ -121,18 +121,23 @@ def interleaved_ms(
     return times
 
 
-def measure(
-    index_dir: Path, embedder: Embedder, questions: list[str], *, backend: str, http: bool = True, rounds: int = 1
-) -> dict:
+def chat_pipeline(index_dir: Path, embedder: Embedder):  # type: ignore[no-untyped-def]
+    """The pipeline ``docent serve`` builds, in this process, with an in-memory conversation store."""
     from ragcore.conversations import SQLiteConversationStore
     from ragcore.pipeline import build_pipeline
     from ragcore.settings import Settings
 
-    pipeline = build_pipeline(
+    return build_pipeline(
         Settings(index_dir=index_dir, reload_interval_s=0),
         embedder=embedder,
         conversations=SQLiteConversationStore(":memory:"),
     )
+
+
+def measure(
+    index_dir: Path, embedder: Embedder, questions: list[str], *, backend: str, http: bool = True, rounds: int = 1
+) -> dict:
+    pipeline = chat_pipeline(index_dir, embedder)
     calls: dict[str, Callable[[str], object]] = {"embed": embedder.embed_query, "chat": pipeline.chat}
     result: dict = {"backend": backend, "questions": len(questions), "rounds": rounds}
     with ExitStack() as stack:

@@ -74,13 +74,7 @@ def main(argv: list[str] | None = None) -> None:
     results["latency"] = latency_bench.run(
         workspace, {"torch": torch, "onnx-int8": int8}, http=("torch",) if args.quick else None
     )
-    peer = peer_bench.run(workspace)
-    recall = {b: results["backends"]["medquad_dev"][b]["default"]["recall@5"] for b in ("torch", "onnx-int8")}
-    ingests = {"torch": results["ingest"], "onnx-int8": results["backends"]["ingest"]["onnx-int8"]}
-    results["peer"] = {
-        "langchain": peer,
-        "docent_vs_langchain": peer_bench.compare(peer, ingests, results["latency"], recall),
-    }
+    results["peer"] = peer_bench.measure(workspace, {"torch": torch, "onnx-int8": int8}, results)
     results["scale"] = scale_bench.run(
         workspace,
         torch,

@@ -40,10 +40,8 @@ def prepare(root: Path, *, every: int, questions: int, synthetic_docs: int) -> W
     corpus.mkdir(parents=True)
     shutil.copyfile(PROJECT / "corpus" / "domains.yaml", corpus / "domains.yaml")
     shared = SHARED_DATA / "corpus"
-    evalset = SHARED_DATA / "evalsets" / "medquad_dev.jsonl"
-    if shared.is_dir() and evalset.is_file():
-        items = [i for i in load_dataset(evalset) if i.gold_sources and not i.history]
-        chosen = random.Random(52).sample(items, min(questions, len(items)))
+    chosen = _medquad_questions(questions)
+    if shared.is_dir() and chosen is not None:
         files = sorted(shared.rglob("*.md"))
         wanted = set(files[::every]) | {shared / g for i in chosen for g in i.gold_sources}
         for path in sorted(wanted):
@@ -54,6 +52,25 @@ def prepare(root: Path, *, every: int, questions: int, synthetic_docs: int) -> W
         return Workspace(root, corpus, source, len(wanted), chosen)
     count = synthetic_corpus(corpus, documents=synthetic_docs)
     return Workspace(root, corpus, "synthetic", count, _synthetic_questions(corpus, questions))
+
+
+def reuse(root: Path, *, every: int, questions: int) -> Workspace:
+    """The workspace an earlier :func:`prepare` with the same sizes left under ``root``."""
+    corpus = root / "corpus"
+    chosen = _medquad_questions(questions)
+    if not corpus.is_dir() or chosen is None:
+        raise SystemExit(f"no workspace of the shared data under {root}: run `make bench` first")
+    source = f"shared/data/corpus every {every}th + gold documents of {len(chosen)} MedQuAD-dev questions"
+    return Workspace(root, corpus, source, sum(1 for _ in corpus.rglob("*.md")), chosen)
+
+
+def _medquad_questions(count: int) -> list[EvalItem] | None:
+    """The seeded sample of single-turn MedQuAD-dev questions (None without the shared data)."""
+    evalset = SHARED_DATA / "evalsets" / "medquad_dev.jsonl"
+    if not evalset.is_file():
+        return None
+    items = [i for i in load_dataset(evalset) if i.gold_sources and not i.history]
+    return random.Random(52).sample(items, min(count, len(items)))
 
 
 def _synthetic_questions(corpus: Path, count: int) -> list[EvalItem]:
