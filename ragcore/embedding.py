@@ -136,7 +136,7 @@ class SentenceTransformerEmbedder(QueryAndTokenCount):
         return vectors
 
     def embed_query(self, text: str) -> np.ndarray:
-        """``encode``'s vector of one text, computed about 1.4x faster when the model is a plain
+        """``encode``'s vector of one text, computed about 1.3x faster when the model is a plain
         BERT (see :mod:`ragcore.bert_query`): the query embedding is most of an answer's time."""
         if self._query_encoder is None:
             return super().embed_query(text)
