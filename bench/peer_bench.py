@@ -12,7 +12,6 @@ machine's speed within the run reaches both sides of the ratio alike).
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Callable
@@ -115,15 +114,14 @@ def main() -> None:
     """Figure 5 again on the workspace and results of the last full ``make bench``; rewrites
     ``peer.json`` and the summary."""
     from bench.backends_bench import onnx_embedder
-    from bench.common import PROJECT, RESULTS, write_result
-    from bench.run import FULL, write_summary
+    from bench.common import PROJECT, write_result
+    from bench.run import FULL, saved_results, write_summary
     from bench.workspace import reuse
     from ragcore.embedding import SentenceTransformerEmbedder
 
     threads = int(os.environ.setdefault("DOCENT_EMBED_THREADS", "1"))
     workspace = reuse(PROJECT / "var" / "bench" / "workspace", every=FULL["every"], questions=FULL["questions"])
-    names = ("ingest", "retrieval", "backends", "latency", "peer", "scale", "cold_start")
-    results = {n: json.loads((RESULTS / f"{n}.json").read_text()) for n in names}
+    results = saved_results()
     embedders = {"torch": SentenceTransformerEmbedder(threads=threads), "onnx-int8": onnx_embedder()}
     results["peer"] = measure(workspace, embedders, results)
     write_result("peer", results["peer"] | {"sizes": results["ingest"].get("sizes", {})})

@@ -48,8 +48,7 @@ def prepare(root: Path, *, every: int, questions: int, synthetic_docs: int) -> W
             dest = corpus / path.relative_to(shared)
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, dest)
-        source = f"shared/data/corpus every {every}th + gold documents of {len(chosen)} MedQuAD-dev questions"
-        return Workspace(root, corpus, source, len(wanted), chosen)
+        return Workspace(root, corpus, _shared_source(every, len(chosen)), len(wanted), chosen)
     count = synthetic_corpus(corpus, documents=synthetic_docs)
     return Workspace(root, corpus, "synthetic", count, _synthetic_questions(corpus, questions))
 
@@ -60,8 +59,11 @@ def reuse(root: Path, *, every: int, questions: int) -> Workspace:
     chosen = _medquad_questions(questions)
     if not corpus.is_dir() or chosen is None:
         raise SystemExit(f"no workspace of the shared data under {root}: run `make bench` first")
-    source = f"shared/data/corpus every {every}th + gold documents of {len(chosen)} MedQuAD-dev questions"
-    return Workspace(root, corpus, source, sum(1 for _ in corpus.rglob("*.md")), chosen)
+    return Workspace(root, corpus, _shared_source(every, len(chosen)), sum(1 for _ in corpus.rglob("*.md")), chosen)
+
+
+def _shared_source(every: int, questions: int) -> str:
+    return f"shared/data/corpus every {every}th + gold documents of {questions} MedQuAD-dev questions"
 
 
 def _medquad_questions(count: int) -> list[EvalItem] | None:
