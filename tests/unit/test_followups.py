@@ -13,6 +13,13 @@ from ragcore.followups import is_context_dependent, rewrite_query, topic_of
         "What about the side effects?",
         "Does it apply to private schools too?",
         "so who do i ask then?",
+        "Is it safe to take during pregnancy?",
+        "Is there a test for it?",
+        "Which one is cheaper?",
+        "How do I ask the school for one?",
+        "Does that depend on where I live?",
+        "Is there anywhere that's not the case?",
+        "Will it go away on its own?",
     ],
 )
 def test_context_dependent_questions(question):
@@ -29,6 +36,25 @@ def test_context_dependent_questions(question):
 )
 def test_standalone_questions(question):
     assert not is_context_dependent(question)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "is there a vaccine for shingles?",  # existential "there"
+        "are there free clinics for uninsured kids?",
+        "is it safe to drive after taking benadryl?",  # impersonal "it", the subject comes after
+        "what does it mean when my blood pressure is 150 over 90?",
+        "how long does it take to get a copy of my lease?",
+        "can I take two tylenol pills in one day?",  # a number, not "one" of something
+        "when is the deadline to apply for work study this year?",  # a determiner
+        "does asthma that's controlled with an inhaler count as a disability?",  # a relative pronoun
+        "can tinnitus go away on its own?",
+    ],
+)
+def test_a_pronoun_that_points_at_nothing_earlier_does_not_make_a_follow_up(question):
+    assert not is_context_dependent(question)
+    assert rewrite_query(question, ["small claims court"]) == (question, topic_of(question))
 
 
 def test_follow_up_carries_the_previous_topic_forward():
