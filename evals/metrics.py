@@ -77,6 +77,7 @@ def item_scores(
             document_texts[c["doc_id"]][c["char_start"] : c["char_end"]] == c["quote"] for c in result["citations"]
         ),
         "citations_on_refusal": bool(refusal) and bool(result["citations"]),
+        "notice": bool(result.get("notice")),
         "faithfulness": faithfulness(result["answer"], result["citations"]) if not refusal else None,
         "token_f1": (
             token_f1(result["answer"], item.reference_answer) if item.reference_answer and not refusal else None
@@ -152,6 +153,8 @@ def summarise(rows: list[dict]) -> dict:
         "insufficient_refused_rate": s(insufficient, "refusal_correct"),
         "insufficient_any_refusal_rate": s(insufficient, "refused"),
         "followup_gold_cited_rate": s([r for r in answerable if r["has_history"]], "gold_cited"),
+        "emergency_notice_rate": s([r for r in rows if r.get("emergency")], "notice"),
+        "notice_rate_other_messages": s([r for r in rows if not r.get("emergency")], "notice"),
         "refusals": refusal_metrics(rows),
         "latency_ms": {"total": percentiles([r["latency_ms"] for r in rows])}
         | {

@@ -157,7 +157,7 @@ def _build_and_publish(
     chunks, sentences = _segment(store, documents, chunker, set(result.plan.unchanged))
     texts = {d.doc_id: d.text for d in documents}
     with _side_thread(cache.inner, opts.side_thread) as submit:
-        question_vectors = cache.start_embedding(training.questions, submit)
+        question_vectors = cache.start_embedding(training.texts, submit)
         chunk_vectors, sentence_vectors = embed_version(
             cache,
             chunks,

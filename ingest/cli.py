@@ -111,10 +111,12 @@ def _print_summary(result, index_dir: Path) -> None:  # type: ignore[no-untyped-
 
 
 def _print_calibration(calibration: dict) -> None:
-    """The scope guard's and evidence gate's five-fold held-out figures on their training questions."""
+    """The scope guard's, evidence gate's and emergency model's five-fold held-out figures on their
+    training questions."""
     if not calibration:
         return
-    scope, evidence = calibration["held_out"]["scope"], calibration["held_out"]["evidence"]
+    held_out = calibration["held_out"]
+    scope, evidence = held_out["scope"], held_out["evidence"]
     print(f"  calibrated on {calibration['trained_on']} (five-fold held-out figures):")
     print(
         f"    scope guard:   {scope['negatives_accepted']:.1%} of {scope['negatives']} out-of-scope questions "
@@ -124,6 +126,12 @@ def _print_calibration(calibration: dict) -> None:
         f"    evidence gate: {evidence['negatives_accepted']:.1%} of {evidence['negatives']} unanswerable questions "
         f"answered, {evidence['positives_rejected']:.1%} of {evidence['positives']} answerable questions refused"
     )
+    if emergency := held_out.get("emergency"):
+        print(
+            f"    emergencies:   "
+            f"{emergency['emergencies_flagged']:.1%} of {emergency['emergencies']} emergency messages "
+            f"given a notice, {emergency['others_flagged']:.1%} of {emergency['others']} other messages"
+        )
 
 
 def _index_command(args: argparse.Namespace) -> int:

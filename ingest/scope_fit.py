@@ -1,5 +1,5 @@
-"""Fit the scope guard and evidence gate of a new version from ``domains.yaml``'s examples (and
-the calibration half of any labelled sets the operator names).
+"""Fit the scope guard, evidence gate and emergency model of a new version from ``domains.yaml``'s
+examples (and the calibration half of any labelled sets the operator names).
 
 Each example runs through the version's own retrieval, so its features are the ones the guard
 sees at query time; example-similarity features leave the example itself out.
@@ -8,13 +8,14 @@ sees at query time; example-similarity features leave the example itself out.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from ingest.calibration_sets import read_calibration_set
 from ragcore.domains import load_domains
+from ragcore.emergency import NOT_URGENT, fit_emergency_model, training_messages
 from ragcore.errors import ConfigError
 from ragcore.loaded_index import SCOPE_EXAMPLES, SCOPE_MODEL, load_path
 from ragcore.retrieval import HybridRetriever
@@ -30,7 +31,7 @@ from ragcore.scope import (
 )
 from ragcore.settings import Calibration, RetrievalSettings
 
-SCOPE_VERSION = "logistic-v7"  # bump when features (or the retrieval they come through) change: rebuild
+SCOPE_VERSION = "logistic-v8"  # bump when features (or the retrieval they come through) or scope.json change
 SCOPE_ONLY = ":scope-only"  # label suffix of in-domain phrasings that say nothing about answerability
 
 
@@ -41,6 +42,14 @@ class TrainingQuestions:
 
     questions: list[str]
     labels: list[str]
+    # the emergency groups' example messages and non-urgent ones: "<domain>:<group>" or NOT_URGENT
+    messages: list[str] = field(default_factory=list)
+    message_labels: list[str] = field(default_factory=list)
+
+    @property
+    def texts(self) -> list[str]:
+        """Everything to embed, questions first."""
+        return self.questions + self.messages
 
 
 def training_questions(domains_file: Path, *, calibration: Calibration) -> TrainingQuestions:
@@ -63,7 +72,8 @@ def training_questions(domains_file: Path, *, calibration: Calibration) -> Train
         raise ConfigError(
             f"{domains_file} needs examples, unanswerable_examples and out_of_scope examples to calibrate"
         )
-    return TrainingQuestions(questions, labels)
+    messages, message_labels = training_messages(domains)
+    return TrainingQuestions(questions, labels, messages, message_labels)
 
 
 def fit_scope_for_version(
@@ -74,10 +84,11 @@ def fit_scope_for_version(
     calibration: Calibration,
     retrieval: RetrievalSettings,
 ) -> dict:
-    """Fit on ``training`` (``vectors``: their embeddings, in order); write ``scope.json`` and
-    ``scope_examples.npy`` into ``version_dir``; return a summary. ``retrieval`` is how the chat API
-    will retrieve: the examples' features must come the way a query's will."""
+    """Fit on ``training`` (``vectors``: the embeddings of ``training.texts``, in order); write
+    ``scope.json`` and ``scope_examples.npy`` into ``version_dir``; return a summary. ``retrieval`` is
+    how the chat API will retrieve: the examples' features must come the way a query's will."""
     questions, labels = training.questions, training.labels
+    vectors, message_vectors = vectors[: len(questions)], vectors[len(questions) :]
     index = load_path(version_dir, with_scope=False)
     retriever = HybridRetriever(index, retrieval)
     catalog_text = index.catalog.document_text
@@ -105,14 +116,21 @@ def fit_scope_for_version(
         groups=[labels[i] for i in in_domain],
         every_group=True,  # no domain may lose its answerable questions to another's easy ones
     )
-    np.save(version_dir / SCOPE_EXAMPLES, vectors.astype(np.float32))
     params = {"scope": scope.to_dict(), "evidence": evidence.to_dict(), "example_labels": labels}
+    held_out = {"scope": scope_figures, "evidence": evidence_figures}
+    if any(label != NOT_URGENT for label in training.message_labels):
+        # every question above is a question, not a cry for help: the non-urgent side learns from them too
+        emergency, held_out["emergency"] = fit_emergency_model(
+            np.vstack([message_vectors, vectors]), training.message_labels + [NOT_URGENT] * len(questions)
+        )
+        params["emergency"] = emergency.to_dict()
+    np.save(version_dir / SCOPE_EXAMPLES, vectors.astype(np.float32))
     (version_dir / SCOPE_MODEL).write_text(json.dumps(params, indent=1), encoding="utf-8")
     return {
         "scope": _summary(scope),
         "evidence": _summary(evidence),
         "trained_on": {label: labels.count(label) for label in sorted(set(labels))},
-        "held_out": {"scope": scope_figures, "evidence": evidence_figures},
+        "held_out": held_out,
     }
 
 

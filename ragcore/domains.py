@@ -18,12 +18,14 @@ from ragcore.errors import ConfigError
 class EmergencyRule:
     phrases: tuple[str, ...]
     notice: str
-    # every phrase as a whole word or words, in one pattern compiled once (checked on every message)
+    examples: tuple[str, ...] = ()  # messages from people in this situation (``ragcore.emergency``)
+    # every phrase as a whole word or words, in one pattern compiled once (checked on every message);
+    # " * " in a phrase stands for up to three words: "took * bottle" matches "took a whole bottle"
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.phrases:
-            alternatives = "|".join(re.escape(_fold(p)) for p in self.phrases)
+            alternatives = "|".join(_phrase_pattern(p) for p in self.phrases)
             object.__setattr__(self, "_pattern", re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"))
 
     def matches(self, text: str) -> bool:
@@ -41,6 +43,8 @@ class Domain:
     emergency: tuple[EmergencyRule, ...]
     # how people ask about the domain, answerable or not by any one corpus: train the scope guard only
     scope_examples: tuple[str, ...] = ()
+    # messages that mention symptoms, danger or conflict but need no notice (``ragcore.emergency``)
+    non_urgent_examples: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,9 +88,14 @@ def load_domains(path: Path) -> DomainCatalog:
                 scope_examples=tuple(str(q) for q in body.get("scope_examples", [])),
                 disclaimer=str(body.get("disclaimer", "")).strip(),
                 emergency=tuple(
-                    EmergencyRule(tuple(str(p) for p in rule["phrases"]), str(rule["notice"]).strip())
+                    EmergencyRule(
+                        tuple(str(p) for p in rule["phrases"]),
+                        str(rule["notice"]).strip(),
+                        tuple(str(q) for q in rule.get("examples", [])),
+                    )
                     for rule in body.get("emergency", [])
                 ),
+                non_urgent_examples=tuple(str(q) for q in body.get("non_urgent_examples", [])),
             )
             for name, body in raw["domains"].items()
         }
@@ -98,6 +107,11 @@ def load_domains(path: Path) -> DomainCatalog:
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{path} does not have the expected shape (domains: name: description...): {exc}") from exc
+
+
+def _phrase_pattern(phrase: str) -> str:
+    parts = [re.escape(part.strip()) for part in _fold(phrase).split(" * ")]
+    return r"(?:\s+\S+){0,3}\s+".join(parts)
 
 
 def _fold(text: str) -> str:

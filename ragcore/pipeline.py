@@ -23,6 +23,7 @@ from ragcore.conversations import ConversationStore, SQLiteConversationStore, Tu
 from ragcore.domains import DomainCatalog, load_domains
 from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of, make_embedder
+from ragcore.emergency import EmergencyModel, Urgency, needs_vector, urgency
 from ragcore.errors import ConversationFull, ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
 from ragcore.followups import is_context_dependent, rewrite_query, topic_of, topical_words, with_previous_topic
@@ -65,6 +66,8 @@ class Serving:
         self.domains = load_domains(index.path / DOMAINS_FILE)
         self.retriever = HybridRetriever(index, settings.retrieval)
         self.scope = ScopeGuard.from_params(index.scope_model, index.scope_examples)
+        emergency = index.scope_model.get("emergency")  # absent from versions fitted before it existed
+        self.emergency = EmergencyModel.from_dict(emergency) if emergency else None
         self.generator: AnswerGenerator = ExtractiveGenerator(
             index.sentence_vectors, max_sentences=settings.answer.max_sentences, margin=settings.answer.sentence_margin
         )
@@ -173,9 +176,9 @@ class Pipeline:
             second = self._read_as_followup(serving, message, topics)
             if second is not None:
                 rewritten, topic, query_vector, evidence, decision = second
-        urgent_domain = serving.domains.emergency_domain(message)
-        if urgent_domain and not decision.in_scope:  # a person in danger gets help, not "outside what I cover"
-            evidence = serving.retriever.retrieve(rewritten, query_vector, domain=urgent_domain) or evidence
+        urgent = self._urgency(serving, message, rewritten, query_vector)
+        if urgent and not decision.in_scope:  # a person in danger gets help, not "outside what I cover"
+            evidence = serving.retriever.retrieve(rewritten, query_vector, domain=urgent.domain) or evidence
             decision = dataclasses.replace(self._decide(serving, rewritten, query_vector, evidence), in_scope=True)
         if listener is not None:
             listener.meta(
@@ -187,7 +190,7 @@ class Pipeline:
         )
         timings["generate"] = _ms(t0)
         result.conversation_id = conversation_id
-        result.notice = serving.domains.emergency_notice(message)
+        result.notice = urgent.notice if urgent else None
         timings["total"] = _ms(started)
         result.timings_ms = timings
         self.conversations.append(
@@ -251,6 +254,14 @@ class Pipeline:
                 mentions(keys, document_text(chunk.record.doc_id)) for chunk in evidence[:3]
             )
         return dataclasses.replace(decision, in_scope=True, enough_evidence=enough)
+
+    def _urgency(self, serving: Serving, message: str, rewritten: str, query_vector: np.ndarray) -> Urgency | None:
+        """The emergency notice the message itself calls for (a follow-up's own words, not the
+        topic carried into it)."""
+        vector = None
+        if needs_vector(serving.emergency, serving.domains, message):
+            vector = query_vector if rewritten == message.strip() else self.embedder.embed_query(message)
+        return urgency(serving.domains, serving.emergency, message, vector)
 
     @staticmethod
     def _may_lean_on_context(message: str, decision: ScopeDecision) -> bool:

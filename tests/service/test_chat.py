@@ -82,6 +82,19 @@ def test_emergency_phrase_adds_the_notice_on_top_of_the_answer(client):
     assert result["notice"] and "911" in result["notice"]
 
 
+def test_an_emergency_in_words_no_phrase_lists_still_gets_its_notice(client, pipeline):
+    domains = pipeline.serving.domains
+    for message, expected in [
+        ("my neighbor's little boy drank half a bottle of cough syrup and is very drowsy", "Poison Help"),
+        ("my dad is sweating and says the pain in his chest goes into his jaw", "Call 911 now"),
+        ("my husband shoved me into the wall and says next time will be worse", "Domestic Violence Hotline"),
+    ]:
+        assert domains.emergency_domain(message) is None  # the emergency model's reading, not a phrase
+        assert expected in (chat(client, message)["notice"] or "")
+    for question in ("what are the side effects of cough syrup?", "How do I recognize the signs of a stroke?"):
+        assert chat(client, question)["notice"] is None
+
+
 def test_health_readiness_and_domains(client):
     assert client.get("/healthz").json()["status"] == "ok"
     ready = client.get("/readyz").json()

@@ -1,0 +1,153 @@
+"""Which emergency notice a message calls for, from its words and from its meaning.
+
+``domains.yaml`` lists emergency phrases ("kill myself", "chest pain") and, for each group, example
+messages from people in that situation. Phrases alone miss most real messages: of 30 emergency
+messages written after the phrase lists were extended, the phrases caught 12 ("my roommate
+swallowed like 30 of her antidepressants an hour ago", "my chest hurts really bad and it's
+spreading to my jaw" name no listed phrase). :class:`EmergencyModel` is a multinomial logistic
+regression over the message's embedding, fitted at ingest time on those examples against
+everything that is not an emergency (the domains' questions, out-of-scope questions and
+``non_urgent_examples``: symptoms, conflicts and questions *about* emergencies); its threshold lets
+through at most ``MAX_FALSE_NOTICE`` of those, held out by cross-validation.
+
+A message gets a notice when a phrase matches, or when it has at least ``MIN_CONTENT_WORDS`` content
+words and the model finds it urgent: a short follow-up ("What are its symptoms?") says too little
+for its embedding to be read this way, and the phrases cover the short cries for help.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ragcore.domains import DomainCatalog
+from ragcore.followups import content_words
+
+NOT_URGENT = "not-urgent"
+# The fit depends only on domains.yaml's texts and the embedder: a process that ingests again (the
+# server's reindex, a test suite) fits once per distinct input instead of once per ingest (~1 s).
+_FITTED: dict[bytes, tuple[EmergencyModel, dict]] = {}
+MAX_FALSE_NOTICE = 0.01
+MIN_CONTENT_WORDS = 3
+
+
+@dataclass(frozen=True)
+class Urgency:
+    domain: str
+    notice: str
+
+
+@dataclass(frozen=True)
+class EmergencyModel:
+    labels: tuple[str, ...]  # "<domain>:<group number>" per class, and NOT_URGENT
+    coef: np.ndarray  # classes x dimensions
+    intercept: np.ndarray
+    threshold: float  # on 1 - P(NOT_URGENT)
+
+    def group_for(self, vector: np.ndarray) -> tuple[str, int] | None:
+        """``(domain, emergency group number)`` the message vector most likely belongs to, if urgent."""
+        logits = self.coef @ vector + self.intercept
+        probabilities = np.exp(logits - logits.max())
+        probabilities /= probabilities.sum()
+        calm = self.labels.index(NOT_URGENT)
+        if 1.0 - probabilities[calm] < self.threshold:
+            return None
+        probabilities[calm] = -1.0
+        domain, number = self.labels[int(np.argmax(probabilities))].rsplit(":", 1)
+        return domain, int(number)
+
+    def to_dict(self) -> dict:
+        return {
+            "labels": list(self.labels),
+            "coef": self.coef.tolist(),
+            "intercept": self.intercept.tolist(),
+            "threshold": self.threshold,
+        }
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> EmergencyModel:
+        return cls(
+            tuple(raw["labels"]),
+            np.asarray(raw["coef"], dtype=np.float32),
+            np.asarray(raw["intercept"], dtype=np.float32),
+            float(raw["threshold"]),
+        )
+
+
+def fit_emergency_model(vectors: np.ndarray, labels: list[str]) -> tuple[EmergencyModel, dict]:
+    """Fit on message embeddings labelled ``"<domain>:<group>"`` or :data:`NOT_URGENT`; return the
+    model and its held-out figures (share of emergencies flagged, of the rest given a notice)."""
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    key = hashlib.sha256(vectors.tobytes() + "\n".join(labels).encode("utf-8")).digest()
+    if key not in _FITTED:
+        if len(_FITTED) >= 4:
+            _FITTED.clear()
+        _FITTED[key] = _fit(vectors, labels)
+    return _FITTED[key]
+
+
+def _fit(vectors: np.ndarray, labels: list[str]) -> tuple[EmergencyModel, dict]:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+    y = np.asarray(labels)
+    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000, tol=1e-3)  # 1e-4: same flags, 2x time
+    smallest = min(int(np.sum(y == label)) for label in set(labels))
+    folds = StratifiedKFold(n_splits=min(5, smallest), shuffle=True, random_state=52)
+    held_out = cross_val_predict(model, vectors, y, cv=folds, method="predict_proba")
+    model.fit(vectors, y)
+    classes = [str(c) for c in model.classes_]
+    urgency = 1.0 - held_out[:, classes.index(NOT_URGENT)]
+    calm = y == NOT_URGENT
+    threshold = float(np.quantile(urgency[calm], 1.0 - MAX_FALSE_NOTICE)) + 1e-9
+    fitted = EmergencyModel(
+        tuple(classes), model.coef_.astype(np.float32), model.intercept_.astype(np.float32), threshold
+    )
+    figures = {
+        "emergencies": int((~calm).sum()),
+        "others": int(calm.sum()),
+        "emergencies_flagged": round(float(np.mean(urgency[~calm] >= threshold)), 4),
+        "others_flagged": round(float(np.mean(urgency[calm] >= threshold)), 4),
+    }
+    return fitted, figures
+
+
+def training_messages(domains: DomainCatalog) -> tuple[list[str], list[str]]:
+    """The emergency groups' example messages (labelled by group) and the non-urgent ones."""
+    texts: list[str] = []
+    labels: list[str] = []
+    for name, domain in domains.domains.items():
+        for number, rule in enumerate(domain.emergency):
+            texts += list(rule.examples)
+            labels += [f"{name}:{number}"] * len(rule.examples)
+        texts += list(domain.non_urgent_examples)
+        labels += [NOT_URGENT] * len(domain.non_urgent_examples)
+    return texts, labels
+
+
+def urgency(
+    domains: DomainCatalog, model: EmergencyModel | None, message: str, vector: np.ndarray | None
+) -> Urgency | None:
+    """The notice ``message`` calls for, if any: phrases first, then (for a message of some length,
+    given its ``vector``) the model."""
+    domain = domains.emergency_domain(message)
+    if domain is not None:
+        return Urgency(domain, domains.emergency_notice(message) or "")
+    if model is None or vector is None or len(content_words(message)) < MIN_CONTENT_WORDS:
+        return None
+    group = model.group_for(vector)
+    if group is None:
+        return None
+    name, number = group
+    return Urgency(name, domains.domains[name].emergency[number].notice)
+
+
+def needs_vector(model: EmergencyModel | None, domains: DomainCatalog, message: str) -> bool:
+    """Whether :func:`urgency` would look at the message's embedding."""
+    return (
+        model is not None
+        and domains.emergency_domain(message) is None
+        and len(content_words(message)) >= MIN_CONTENT_WORDS
+    )
