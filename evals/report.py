@@ -20,6 +20,8 @@ HEADLINE = [
     ("out_of_scope_refused_rate", "Out-of-scope refused as out_of_scope"),
     ("insufficient_refused_rate", "Insufficient evidence refused as such"),
     ("followup_gold_cited_rate", "Follow-ups: gold source cited"),
+    ("emergency_notice_rate", "Emergencies given a notice"),
+    ("notice_rate_other_messages", "Other messages given a notice"),
 ]
 OUTCOMES = ("answered", "out_of_scope", "insufficient_evidence")
 _STYLE = (
