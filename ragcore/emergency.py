@@ -18,6 +18,7 @@ for its embedding to be read this way, and the phrases cover the short cries for
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -128,26 +129,17 @@ def training_messages(domains: DomainCatalog) -> tuple[list[str], list[str]]:
 
 
 def urgency(
-    domains: DomainCatalog, model: EmergencyModel | None, message: str, vector: np.ndarray | None
+    domains: DomainCatalog, model: EmergencyModel | None, message: str, vector: Callable[[], np.ndarray]
 ) -> Urgency | None:
-    """The notice ``message`` calls for, if any: phrases first, then (for a message of some length,
-    given its ``vector``) the model."""
+    """The notice ``message`` calls for, if any: phrases first, then (for a message of some length)
+    the model, given the message's embedding by ``vector`` — asked for only then."""
     domain = domains.emergency_domain(message)
     if domain is not None:
         return Urgency(domain, domains.emergency_notice(message) or "")
-    if model is None or vector is None or len(content_words(message)) < MIN_CONTENT_WORDS:
+    if model is None or len(content_words(message)) < MIN_CONTENT_WORDS:
         return None
-    group = model.group_for(vector)
+    group = model.group_for(vector())
     if group is None:
         return None
     name, number = group
     return Urgency(name, domains.domains[name].emergency[number].notice)
-
-
-def needs_vector(model: EmergencyModel | None, domains: DomainCatalog, message: str) -> bool:
-    """Whether :func:`urgency` would look at the message's embedding."""
-    return (
-        model is not None
-        and domains.emergency_domain(message) is None
-        and len(content_words(message)) >= MIN_CONTENT_WORDS
-    )

@@ -23,7 +23,7 @@ from ragcore.conversations import ConversationStore, SQLiteConversationStore, Tu
 from ragcore.domains import DomainCatalog, load_domains
 from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of, make_embedder
-from ragcore.emergency import EmergencyModel, Urgency, needs_vector, urgency
+from ragcore.emergency import EmergencyModel, Urgency, urgency
 from ragcore.errors import ConversationFull, ConversationNotFound
 from ragcore.extractive import ExtractiveGenerator
 from ragcore.followups import is_context_dependent, rewrite_query, topic_of, topical_words, with_previous_topic
@@ -258,10 +258,11 @@ class Pipeline:
     def _urgency(self, serving: Serving, message: str, rewritten: str, query_vector: np.ndarray) -> Urgency | None:
         """The emergency notice the message itself calls for (a follow-up's own words, not the
         topic carried into it)."""
-        vector = None
-        if needs_vector(serving.emergency, serving.domains, message):
-            vector = query_vector if rewritten == message.strip() else self.embedder.embed_query(message)
-        return urgency(serving.domains, serving.emergency, message, vector)
+
+        def message_vector() -> np.ndarray:
+            return query_vector if rewritten == message.strip() else self.embedder.embed_query(message)
+
+        return urgency(serving.domains, serving.emergency, message, message_vector)
 
     @staticmethod
     def _may_lean_on_context(message: str, decision: ScopeDecision) -> bool:

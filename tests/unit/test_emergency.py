@@ -54,9 +54,22 @@ def test_a_phrase_decides_first_and_the_model_only_reads_messages_with_enough_wo
     path.write_text(DOMAINS)
     domains = load_domains(path)
     flags_everything = EmergencyModel(("healthcare:1", NOT_URGENT), np.zeros((2, 4)), np.array([5.0, 0.0]), 0.5)
-    vector = np.ones(4, dtype=np.float32) / 2
-    assert urgency(domains, None, "I have chest pain", None).notice == "Call 911."
-    assert urgency(domains, flags_everything, "I have chest pain", vector).notice == "Call 911."
-    assert urgency(domains, flags_everything, "my son ate grandma's heart pills", vector).notice == "Call Poison Help."
-    assert urgency(domains, flags_everything, "What causes it?", vector) is None  # too few words to read
-    assert urgency(domains, None, "my son ate grandma's heart pills", vector) is None  # no model: phrases only
+    embedded: list[str] = []
+
+    def vector_of(message):
+        def vector():
+            embedded.append(message)
+            return np.ones(4, dtype=np.float32) / 2
+
+        return vector
+
+    def notice(model, message):
+        found = urgency(domains, model, message, vector_of(message))
+        return found.notice if found else None
+
+    assert notice(None, "I have chest pain") == "Call 911."
+    assert notice(flags_everything, "I have chest pain") == "Call 911."
+    assert notice(flags_everything, "my son ate grandma's heart pills") == "Call Poison Help."
+    assert notice(flags_everything, "What causes it?") is None  # too few words to read
+    assert notice(None, "my son ate grandma's heart pills") is None  # no model: phrases only
+    assert embedded == ["my son ate grandma's heart pills"]  # embedded only when the model reads it
