@@ -1,4 +1,4 @@
-from ragcore.domains import load_domains
+from ragcore.domains import EmergencyRule, load_domains
 from tests.conftest import CORPUS
 
 
@@ -16,3 +16,12 @@ def test_emergency_phrases_yield_the_notice_and_ordinary_questions_do_not():
     assert "911" in domains.emergency_notice("my friend overdosed and won't wake up")
     assert domains.emergency_notice("What are the warning signs of a stroke?") is None
     assert domains.emergency_notice("How do I apply for a Pell Grant?") is None
+
+
+def test_a_star_in_an_emergency_phrase_stands_for_up_to_three_words():
+    rule = EmergencyRule(("took * bottle",), "Call Poison Help.")
+    assert rule.matches("I took a whole bottle of tylenol")
+    assert rule.matches("she took the bottle")
+    assert rule.matches("he took bottle after bottle")  # no word between is fine too
+    assert not rule.matches("I took my pills and then a walk, then opened a bottle")  # more than three words
+    assert not rule.matches("the bottle took a while to open")  # order matters
