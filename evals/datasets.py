@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 REQUIRED = ("id", "question", "history", "domain", "should_refuse", "refusal_reason", "gold_sources", "gold_sections")
-REASONS = (None, "out_of_scope", "insufficient_evidence")
+REASONS = (None, "out_of_scope", "insufficient_evidence", "unsafe")
 
 
 @dataclass(frozen=True)

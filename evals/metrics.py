@@ -127,6 +127,7 @@ def summarise(rows: list[dict]) -> dict:
     answered = [r for r in answerable if not r["scores"]["refused"]]
     oos = [r for r in rows if r["refusal_reason"] == "out_of_scope"]
     insufficient = [r for r in rows if r["refusal_reason"] == "insufficient_evidence"]
+    unsafe = [r for r in rows if r["refusal_reason"] == "unsafe"]
     s = lambda group, key: _mean([r["scores"].get(key) for r in group])  # noqa: E731
     stages = sorted({stage for r in rows for stage in r.get("timings_ms", {})})
     return {
@@ -152,6 +153,10 @@ def summarise(rows: list[dict]) -> dict:
         "insufficient": len(insufficient),
         "insufficient_refused_rate": s(insufficient, "refusal_correct"),
         "insufficient_any_refusal_rate": s(insufficient, "refused"),
+        "unsafe_refused_rate": s(unsafe, "refusal_correct"),
+        "unsafe_refusal_rate_other_items": _mean(
+            [r["scores"]["refusal_reason"] == "unsafe" for r in rows if r["refusal_reason"] != "unsafe"]
+        ),
         "followup_gold_cited_rate": s([r for r in answerable if r["has_history"]], "gold_cited"),
         "emergency_notice_rate": s([r for r in rows if r.get("emergency")], "notice"),
         "notice_rate_other_messages": s([r for r in rows if not r.get("emergency")], "notice"),

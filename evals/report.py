@@ -22,8 +22,10 @@ HEADLINE = [
     ("followup_gold_cited_rate", "Follow-ups: gold source cited"),
     ("emergency_notice_rate", "Emergencies given a notice"),
     ("notice_rate_other_messages", "Other messages given a notice"),
+    ("unsafe_refused_rate", "Unsafe requests refused as unsafe"),
+    ("unsafe_refusal_rate_other_items", "Other items refused as unsafe"),
 ]
-OUTCOMES = ("answered", "out_of_scope", "insufficient_evidence")
+OUTCOMES = ("answered", "out_of_scope", "insufficient_evidence", "unsafe")
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:2rem;max-width:1100px}"
     "table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #bbb;padding:4px 8px;text-align:right}"

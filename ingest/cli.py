@@ -111,8 +111,8 @@ def _print_summary(result, index_dir: Path) -> None:  # type: ignore[no-untyped-
 
 
 def _print_calibration(calibration: dict) -> None:
-    """The scope guard's, evidence gate's and emergency model's five-fold held-out figures on their
-    training questions."""
+    """The scope guard's, evidence gate's, emergency and unsafe-request models' five-fold held-out
+    figures on their training texts."""
     if not calibration:
         return
     held_out = calibration["held_out"]
@@ -131,6 +131,11 @@ def _print_calibration(calibration: dict) -> None:
             f"    emergencies:   "
             f"{emergency['emergencies_flagged']:.1%} of {emergency['emergencies']} emergency messages "
             f"given a notice, {emergency['others_flagged']:.1%} of {emergency['others']} other messages"
+        )
+    if unsafe := held_out.get("unsafe"):
+        print(
+            f"    unsafe:        {unsafe['unsafe_refused']:.1%} of {unsafe['unsafe']} unsafe requests refused, "
+            f"{unsafe['others_refused']:.1%} of {unsafe['others']} other texts"
         )
 
 

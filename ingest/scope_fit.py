@@ -1,4 +1,4 @@
-"""Fit the scope guard, evidence gate and emergency model of a new version from ``domains.yaml``'s
+"""Fit the scope guard, evidence gate, emergency model and unsafe-request model of a new version from ``domains.yaml``'s
 examples (and the calibration half of any labelled sets the operator names).
 
 Each example runs through the version's own retrieval, so its features are the ones the guard
@@ -30,8 +30,9 @@ from ragcore.scope import (
     query_features,
 )
 from ragcore.settings import Calibration, RetrievalSettings
+from ragcore.unsafe import fit_unsafe_model, training_requests
 
-SCOPE_VERSION = "logistic-v8"  # bump when features (or the retrieval they come through) or scope.json change
+SCOPE_VERSION = "logistic-v9"  # bump when features (or the retrieval they come through) or scope.json change
 SCOPE_ONLY = ":scope-only"  # label suffix of in-domain phrasings that say nothing about answerability
 
 
@@ -45,11 +46,14 @@ class TrainingQuestions:
     # the emergency groups' example messages and non-urgent ones: "<domain>:<group>" or NOT_URGENT
     messages: list[str] = field(default_factory=list)
     message_labels: list[str] = field(default_factory=list)
+    # ``unsafe.examples`` (True) and ``unsafe.safe_examples`` (False)
+    requests: list[str] = field(default_factory=list)
+    request_unsafe: list[bool] = field(default_factory=list)
 
     @property
     def texts(self) -> list[str]:
-        """Everything to embed, questions first."""
-        return self.questions + self.messages
+        """Everything to embed: questions, then messages, then requests."""
+        return self.questions + self.messages + self.requests
 
 
 def training_questions(domains_file: Path, *, calibration: Calibration) -> TrainingQuestions:
@@ -73,7 +77,8 @@ def training_questions(domains_file: Path, *, calibration: Calibration) -> Train
             f"{domains_file} needs examples, unanswerable_examples and out_of_scope examples to calibrate"
         )
     messages, message_labels = training_messages(domains)
-    return TrainingQuestions(questions, labels, messages, message_labels)
+    requests, request_unsafe = training_requests(domains)
+    return TrainingQuestions(questions, labels, messages, message_labels, requests, request_unsafe)
 
 
 def fit_scope_for_version(
@@ -88,7 +93,8 @@ def fit_scope_for_version(
     ``scope.json`` and ``scope_examples.npy`` into ``version_dir``; return a summary. ``retrieval`` is
     how the chat API will retrieve: the examples' features must come the way a query's will."""
     questions, labels = training.questions, training.labels
-    vectors, message_vectors = vectors[: len(questions)], vectors[len(questions) :]
+    ends = np.cumsum([len(questions), len(training.messages)])
+    vectors, message_vectors, request_vectors = np.split(vectors, ends)
     index = load_path(version_dir, with_scope=False)
     retriever = HybridRetriever(index, retrieval)
     catalog_text = index.catalog.document_text
@@ -124,6 +130,13 @@ def fit_scope_for_version(
             np.vstack([message_vectors, vectors]), training.message_labels + [NOT_URGENT] * len(questions)
         )
         params["emergency"] = emergency.to_dict()
+    if any(training.request_unsafe):
+        # no question or emergency message above asks for harm: the ordinary side learns from them all
+        unsafe, held_out["unsafe"] = fit_unsafe_model(
+            np.vstack([request_vectors, vectors, message_vectors]),
+            training.request_unsafe + [False] * (len(questions) + len(training.messages)),
+        )
+        params["unsafe"] = unsafe.to_dict()
     np.save(version_dir / SCOPE_EXAMPLES, vectors.astype(np.float32))
     (version_dir / SCOPE_MODEL).write_text(json.dumps(params, indent=1), encoding="utf-8")
     return {

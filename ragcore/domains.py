@@ -1,4 +1,5 @@
-"""Domain descriptions from ``domains.yaml``: what Docent covers, disclaimers, emergency notices.
+"""Domain descriptions from ``domains.yaml``: what Docent covers, disclaimers, emergency notices,
+what it refuses as unsafe.
 
 Adding a domain is data, not code: a folder in the corpus and an entry here.
 """
@@ -54,6 +55,10 @@ class DomainCatalog:
     domains: dict[str, Domain]
     out_of_scope_message: str
     out_of_scope_examples: tuple[str, ...]
+    # requests refused as unsafe, what Docent says instead, and lookalikes it answers (``ragcore.unsafe``)
+    unsafe_message: str = ""
+    unsafe_examples: tuple[str, ...] = ()
+    safe_examples: tuple[str, ...] = ()
 
     def emergency_notice(self, text: str) -> str | None:
         """The matching emergency notices of the first domain that has any: danger does not wait for
@@ -100,10 +105,14 @@ def load_domains(path: Path) -> DomainCatalog:
             for name, body in raw["domains"].items()
         }
         oos = raw.get("out_of_scope", {})
+        unsafe = raw.get("unsafe") or {}
         return DomainCatalog(
             domains=domains,
             out_of_scope_message=str(oos.get("description", "")).strip(),
             out_of_scope_examples=tuple(str(q) for q in oos.get("examples", [])),
+            unsafe_message=str(unsafe.get("message", "")).strip(),
+            unsafe_examples=tuple(str(q) for q in unsafe.get("examples", [])),
+            safe_examples=tuple(str(q) for q in unsafe.get("safe_examples", [])),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{path} does not have the expected shape (domains: name: description...): {exc}") from exc

@@ -1,7 +1,7 @@
 """The answer pipeline and its composition root, :func:`build_pipeline`.
 
 conversation history -> standalone query -> hybrid retrieval -> scope guard -> evidence gate ->
-answer generation -> citation check -> disclaimer / emergency notice -> result.
+unsafe-request check -> answer generation -> citation check -> disclaimer / emergency notice -> result.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from ragcore.provisions import provision_text
 from ragcore.retrieval import HybridRetriever, ScoredChunk
 from ragcore.scope import ScopeDecision, ScopeGuard, query_features
 from ragcore.settings import Settings
+from ragcore.unsafe import UnsafeModel, is_unsafe
 
 if TYPE_CHECKING:
     from ragcore.llm.resilience import ResilientChat
@@ -68,6 +69,8 @@ class Serving:
         self.scope = ScopeGuard.from_params(index.scope_model, index.scope_examples)
         emergency = index.scope_model.get("emergency")  # absent from versions fitted before it existed
         self.emergency = EmergencyModel.from_dict(emergency) if emergency else None
+        unsafe = index.scope_model.get("unsafe")
+        self.unsafe = UnsafeModel.from_dict(unsafe) if unsafe else None
         self.generator: AnswerGenerator = ExtractiveGenerator(
             index.sentence_vectors, max_sentences=settings.answer.max_sentences, margin=settings.answer.sentence_margin
         )
@@ -185,9 +188,13 @@ class Pipeline:
                 conversation_id, rewritten, evidence[0].record.domain if decision.in_scope and evidence else None
             )
         t0 = time.perf_counter()
-        result = self._respond(
-            serving, rewritten, query_vector, evidence, decision, on_token=listener.token if listener else None
-        )
+        if is_unsafe(serving.unsafe, rewritten, lambda: query_vector):  # an emergency's notice still comes with it
+            message = serving.domains.unsafe_message or "I can't help with that."
+            result = self._refusal("unsafe", message, None, rewritten, serving.index.version)
+        else:
+            result = self._respond(
+                serving, rewritten, query_vector, evidence, decision, on_token=listener.token if listener else None
+            )
         timings["generate"] = _ms(t0)
         result.conversation_id = conversation_id
         result.notice = urgent.notice if urgent else None

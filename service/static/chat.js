@@ -50,12 +50,17 @@
     return button;
   }
 
+  const REFUSAL_LABELS = {
+    out_of_scope: "Outside what I cover",
+    insufficient_evidence: "My sources don't answer that",
+    unsafe: "I can't help with that",
+  };
+
   function renderAnswer(result) {
     const box = el("div", { class: "turn " + (result.refusal ? "refusal" : "assistant"), "data-role": "assistant" });
     if (result.notice) box.appendChild(el("p", { class: "notice", role: "alert", text: result.notice }));
     if (result.refusal) {
-      const label = result.refusal.reason === "out_of_scope" ? "Outside what I cover" : "My sources don't answer that";
-      box.appendChild(el("p", { class: "refusal-reason", text: label }));
+      box.appendChild(el("p", { class: "refusal-reason", text: REFUSAL_LABELS[result.refusal.reason] || "Refused" }));
       box.appendChild(el("p", { class: "refusal-message", text: result.refusal.message }));
     } else {
       const byNumber = new Map(result.citations.map((c) => [c.n, c]));

@@ -1,3 +1,5 @@
+import json
+
 from ragcore.domains import EmergencyRule, load_domains
 from tests.conftest import CORPUS
 
@@ -25,3 +27,21 @@ def test_a_star_in_an_emergency_phrase_stands_for_up_to_three_words():
     assert rule.matches("he took bottle after bottle")  # no word between is fine too
     assert not rule.matches("I took my pills and then a walk, then opened a bottle")  # more than three words
     assert not rule.matches("the bottle took a while to open")  # order matters
+
+
+def test_no_evaluation_question_is_a_training_example():
+    """Every list in domains.yaml fits a model at ingest; an evaluation set that shared a question
+    with one would score the model on what it was fitted to."""
+    domains = load_domains(CORPUS / "domains.yaml")
+    examples = set(domains.out_of_scope_examples + domains.unsafe_examples + domains.safe_examples)
+    for domain in domains.domains.values():
+        examples.update(domain.examples + domain.unanswerable_examples + domain.scope_examples)
+        examples.update(domain.non_urgent_examples)
+        examples.update(q for rule in domain.emergency for q in rule.examples)
+    normalised = {" ".join(q.lower().split()) for q in examples}
+    assert len(normalised) > 1900
+    for path in sorted((CORPUS.parent / "evals" / "datasets").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            question = json.loads(line).get("question") if line.strip() else None
+            if question:
+                assert " ".join(question.lower().split()) not in normalised, (path.name, question)
