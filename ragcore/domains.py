@@ -16,10 +16,8 @@ from ragcore.errors import ConfigError
 
 
 @dataclass(frozen=True)
-class EmergencyRule:
+class Phrases:
     phrases: tuple[str, ...]
-    notice: str
-    examples: tuple[str, ...] = ()  # messages from people in this situation (``ragcore.emergency``)
     # every phrase as a whole word or words, in one pattern compiled once (checked on every message);
     # " * " in a phrase stands for up to three words: "took * bottle" matches "took a whole bottle"
     _pattern: re.Pattern[str] | None = field(default=None, init=False, repr=False, compare=False)
@@ -31,6 +29,12 @@ class EmergencyRule:
 
     def matches(self, text: str) -> bool:
         return self._pattern is not None and self._pattern.search(_fold(text)) is not None
+
+
+@dataclass(frozen=True)
+class EmergencyRule(Phrases):
+    notice: str = ""
+    examples: tuple[str, ...] = ()  # messages from people in this situation (``ragcore.emergency``)
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class DomainCatalog:
     unsafe_message: str = ""
     unsafe_examples: tuple[str, ...] = ()
     safe_examples: tuple[str, ...] = ()
+    unsafe_cues: Phrases = Phrases(())  # a harmful act or hiding it, named: one must match to refuse
 
     def emergency_notice(self, text: str) -> str | None:
         """The matching emergency notices of the first domain that has any: danger does not wait for
@@ -113,6 +118,7 @@ def load_domains(path: Path) -> DomainCatalog:
             unsafe_message=str(unsafe.get("message", "")).strip(),
             unsafe_examples=tuple(str(q) for q in unsafe.get("examples", [])),
             safe_examples=tuple(str(q) for q in unsafe.get("safe_examples", [])),
+            unsafe_cues=Phrases(tuple(str(p) for p in unsafe.get("cues", []))),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{path} does not have the expected shape (domains: name: description...): {exc}") from exc

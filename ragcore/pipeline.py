@@ -188,7 +188,9 @@ class Pipeline:
                 conversation_id, rewritten, evidence[0].record.domain if decision.in_scope and evidence else None
             )
         t0 = time.perf_counter()
-        if is_unsafe(serving.unsafe, rewritten, lambda: query_vector):  # an emergency's notice still comes with it
+        if is_unsafe(
+            serving.unsafe, serving.domains.unsafe_cues, rewritten, lambda: query_vector
+        ):  # an emergency's notice still comes with it
             message = serving.domains.unsafe_message or "I can't help with that."
             result = self._refusal("unsafe", message, None, rewritten, serving.index.version)
         else:

@@ -14,6 +14,14 @@ out by five-fold cross-validation; refusing an honest question costs more than a
 the budget is half the emergency model's.
 
 As with emergencies, a request with fewer than ``MIN_CONTENT_WORDS`` content words is not read.
+
+The embedding reads topic more than intent: over the union corpus the model alone refused two honest
+development questions ("my mom has dementia now ... how do we handle her money?", "how do i get [a
+wrong note] taken out?" of a school discipline record) that sit beside examples about exploiting a
+confused relative and deleting a discipline record. So a request is refused only when it also names
+a harmful act or hiding one — ``unsafe.cues`` in ``domains.yaml`` ("poison", "forge", "without * knowing",
+"traced") — a phrase list that alone would refuse many honest questions ("what are the signs of
+poisoning?") and that the model alone does not need.
 """
 
 from __future__ import annotations
@@ -23,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ragcore.domains import DomainCatalog
+from ragcore.domains import DomainCatalog, Phrases
 from ragcore.emergency import MIN_CONTENT_WORDS
 from ragcore.followups import content_words
 
@@ -77,9 +85,12 @@ def training_requests(domains: DomainCatalog) -> tuple[list[str], list[bool]]:
     return texts, [True] * len(domains.unsafe_examples) + [False] * len(domains.safe_examples)
 
 
-def is_unsafe(model: UnsafeModel | None, request: str, vector: Callable[[], np.ndarray]) -> bool:
-    """Whether to refuse ``request`` as unsafe; ``vector`` gives its embedding, asked for only when
-    the model reads it."""
+def is_unsafe(model: UnsafeModel | None, cues: Phrases, request: str, vector: Callable[[], np.ndarray]) -> bool:
+    """Whether to refuse ``request`` as unsafe: the model reads it so, and (when ``cues`` are listed)
+    it names a harmful act or hiding one. ``vector`` gives its embedding, asked for only when the
+    model reads it."""
     if model is None or len(content_words(request)) < MIN_CONTENT_WORDS:
+        return False
+    if cues.phrases and not cues.matches(request):
         return False
     return model.probability(vector()) >= model.threshold

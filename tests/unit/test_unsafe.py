@@ -3,6 +3,7 @@ requests is in tests/service/test_chat.py)."""
 
 import numpy as np
 
+from ragcore.domains import Phrases
 from ragcore.unsafe import UnsafeModel, fit_unsafe_model, is_unsafe
 
 
@@ -28,8 +29,10 @@ def test_the_model_refuses_requests_like_its_examples_and_few_others():
     assert [again.probability(v) >= again.threshold for v in _cloud(rng, harm, 5)] == [True] * 5
 
 
-def test_short_requests_are_not_read_and_the_embedding_is_computed_only_when_read():
+def test_a_request_is_refused_only_when_the_model_reads_it_so_and_it_names_a_cue():
     refuses_everything = UnsafeModel(np.zeros(4, dtype=np.float32), 5.0, 0.5)
+    refuses_nothing = UnsafeModel(np.zeros(4, dtype=np.float32), -5.0, 0.5)
+    cues = Phrases(("forge", "without * knowing"))
     embedded: list[str] = []
 
     def vector_of(request):
@@ -39,11 +42,14 @@ def test_short_requests_are_not_read_and_the_embedding_is_computed_only_when_rea
 
         return vector
 
-    assert is_unsafe(
-        refuses_everything,
-        "how do I forge a doctor's prescription",
-        vector_of("how do I forge a doctor's prescription"),
-    )
-    assert not is_unsafe(refuses_everything, "How much?", vector_of("How much?"))  # too few words to read
-    assert not is_unsafe(None, "how do I forge a doctor's prescription", vector_of("no model"))
-    assert embedded == ["how do I forge a doctor's prescription"]
+    def refused(model, request, with_cues=cues):
+        return is_unsafe(model, with_cues, request, vector_of(request))
+
+    assert refused(refuses_everything, "how do I forge a doctor's prescription")
+    assert refused(refuses_everything, "how can I read her texts without her knowing")
+    assert not refused(refuses_nothing, "how do I forge a doctor's prescription")
+    assert not refused(refuses_everything, "how do I get a wrong note taken out of my record")  # no cue
+    assert refused(refuses_everything, "how do I get a wrong note taken out", Phrases(()))  # no cues listed
+    assert not refused(refuses_everything, "How much to forge?")  # too few words to read
+    assert not refused(None, "how do I forge a doctor's prescription")
+    assert "how do I get a wrong note taken out of my record" not in embedded  # no cue: never embedded
