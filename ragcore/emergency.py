@@ -25,6 +25,7 @@ import numpy as np
 
 from ragcore.domains import DomainCatalog
 from ragcore.followups import content_words
+from ragcore.held_out import held_out_probabilities, threshold_passing
 
 NOT_URGENT = "not-urgent"
 # The fit depends only on domains.yaml's texts and the embedder: a process that ingests again (the
@@ -91,18 +92,15 @@ def fit_emergency_model(vectors: np.ndarray, labels: list[str]) -> tuple[Emergen
 
 def _fit(vectors: np.ndarray, labels: list[str]) -> tuple[EmergencyModel, dict]:
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     y = np.asarray(labels)
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000, tol=1e-3)  # 1e-4: same flags, 2x time
-    smallest = min(int(np.sum(y == label)) for label in set(labels))
-    folds = StratifiedKFold(n_splits=min(5, smallest), shuffle=True, random_state=52)
-    held_out = cross_val_predict(model, vectors, y, cv=folds, method="predict_proba")
+    held_out = held_out_probabilities(model, vectors, y)
     model.fit(vectors, y)
     classes = [str(c) for c in model.classes_]
     urgency = 1.0 - held_out[:, classes.index(NOT_URGENT)]
     calm = y == NOT_URGENT
-    threshold = float(np.quantile(urgency[calm], 1.0 - MAX_FALSE_NOTICE)) + 1e-9
+    threshold = threshold_passing(urgency[calm], MAX_FALSE_NOTICE)
     fitted = EmergencyModel(
         tuple(classes), model.coef_.astype(np.float32), model.intercept_.astype(np.float32), threshold
     )

@@ -34,6 +34,7 @@ import numpy as np
 from ragcore.domains import DomainCatalog, Phrases
 from ragcore.emergency import MIN_CONTENT_WORDS
 from ragcore.followups import content_words
+from ragcore.held_out import held_out_probabilities, threshold_passing
 
 MAX_FALSE_UNSAFE = 0.005
 
@@ -60,15 +61,13 @@ def fit_unsafe_model(vectors: np.ndarray, unsafe: list[bool]) -> tuple[UnsafeMod
     """Fit on request embeddings, ``unsafe`` marking the requests to refuse; return the model and
     its held-out figures (share of unsafe requests refused, of the rest refused)."""
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
     y = np.asarray(unsafe, dtype=int)
     model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=5000, tol=1e-3)
-    folds = StratifiedKFold(n_splits=min(5, int(y.sum()), int(len(y) - y.sum())), shuffle=True, random_state=52)
-    held_out = cross_val_predict(model, vectors, y, cv=folds, method="predict_proba")[:, 1]
+    held_out = held_out_probabilities(model, vectors, y)[:, 1]
     model.fit(vectors, y)
     ordinary = y == 0
-    threshold = float(np.quantile(held_out[ordinary], 1.0 - MAX_FALSE_UNSAFE)) + 1e-9
+    threshold = threshold_passing(held_out[ordinary], MAX_FALSE_UNSAFE)
     fitted = UnsafeModel(model.coef_[0].astype(np.float32), float(model.intercept_[0]), threshold)
     figures = {
         "unsafe": int(y.sum()),
