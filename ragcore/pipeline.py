@@ -20,6 +20,7 @@ from ragcore.blas_threads import limit_blas_threads
 from ragcore.chunking import CHUNKER_VERSION
 from ragcore.citations import cite
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
+from ragcore.decision import decide
 from ragcore.domains import DomainCatalog, load_domains
 from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of, make_embedder
@@ -30,11 +31,10 @@ from ragcore.followups import is_context_dependent, rewrite_query, topic_of, top
 from ragcore.generation import AnswerGenerator, TokenSink
 from ragcore.index_store import IndexStore
 from ragcore.injection import screen_evidence
-from ragcore.legal_citations import asks_for_the_provision_itself, citation_keys, mentions
 from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex, check_manifest, load_version
 from ragcore.provisions import provision_text
 from ragcore.retrieval import HybridRetriever, ScoredChunk
-from ragcore.scope import ScopeDecision, ScopeGuard, query_features
+from ragcore.scope import ScopeDecision, ScopeGuard
 from ragcore.settings import Settings
 from ragcore.unsafe import UnsafeModel, is_unsafe
 
@@ -233,36 +233,7 @@ class Pipeline:
 
     @staticmethod
     def _decide(serving: Serving, query: str, query_vector: np.ndarray, evidence: list[ScoredChunk]) -> ScopeDecision:
-        scope = serving.scope
-        features = query_features(
-            query,
-            query_vector,
-            evidence,
-            serving.index.lexical,
-            scope.examples,
-            document_text=serving.index.catalog.document_text,
-        )
-        decision = scope.decide(features, query_vector)
-        return Pipeline._with_citations(decision, query, evidence, serving.index.catalog.document_text)
-
-    @staticmethod
-    def _with_citations(
-        decision: ScopeDecision, query: str, evidence: list[ScoredChunk], document_text: Callable[[str], str]
-    ) -> ScopeDecision:
-        """A question that cites a provision ("What is 42 U.S.C. 12102?") is a legal one, however little
-        else its words say. When the sources hold the provision and the question asks only what it says,
-        its own text is the answer; when they neither hold nor mention it, passages from other
-        provisions would not be about it."""
-        keys = citation_keys(query)
-        if not keys:
-            return decision
-        if any(chunk.cited for chunk in evidence):
-            enough = decision.enough_evidence or asks_for_the_provision_itself(query)
-        else:
-            enough = decision.enough_evidence and any(
-                mentions(keys, document_text(chunk.record.doc_id)) for chunk in evidence[:3]
-            )
-        return dataclasses.replace(decision, in_scope=True, enough_evidence=enough)
+        return decide(serving.scope, serving.index, query, query_vector, evidence)
 
     def _urgency(self, serving: Serving, message: str, rewritten: str, query_vector: np.ndarray) -> Urgency | None:
         """The emergency notice the message itself calls for (a follow-up's own words, not the

@@ -108,3 +108,19 @@ def milvus_uri(tmp_path_factory):
             yield uri
         finally:
             os.environ.pop("DOCENT_BENCH_MILVUS_URI", None)
+
+
+def recording_vectors(vector: np.ndarray):
+    """``(vector_of, embedded)``: ``vector_of(text)`` is a lazy embedding of ``text`` (always
+    ``vector``) that records ``text`` in ``embedded`` when asked for — to check a model is read only
+    when it should be."""
+    embedded: list[str] = []
+
+    def vector_of(text: str):
+        def compute() -> np.ndarray:
+            embedded.append(text)
+            return vector
+
+        return compute
+
+    return vector_of, embedded

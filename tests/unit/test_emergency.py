@@ -7,6 +7,7 @@ import numpy as np
 
 from ragcore.domains import load_domains
 from ragcore.emergency import NOT_URGENT, EmergencyModel, fit_emergency_model, urgency
+from tests.conftest import recording_vectors
 
 DOMAINS = """
 domains:
@@ -54,14 +55,7 @@ def test_a_phrase_decides_first_and_the_model_only_reads_messages_with_enough_wo
     path.write_text(DOMAINS)
     domains = load_domains(path)
     flags_everything = EmergencyModel(("healthcare:1", NOT_URGENT), np.zeros((2, 4)), np.array([5.0, 0.0]), 0.5)
-    embedded: list[str] = []
-
-    def vector_of(message):
-        def vector():
-            embedded.append(message)
-            return np.ones(4, dtype=np.float32) / 2
-
-        return vector
+    vector_of, embedded = recording_vectors(np.ones(4, dtype=np.float32) / 2)
 
     def notice(model, message):
         found = urgency(domains, model, message, vector_of(message))

@@ -5,6 +5,7 @@ import numpy as np
 
 from ragcore.domains import Phrases
 from ragcore.unsafe import UnsafeModel, fit_unsafe_model, is_unsafe
+from tests.conftest import recording_vectors
 
 
 def _cloud(rng, centre, n, spread=0.35):
@@ -33,14 +34,7 @@ def test_a_request_is_refused_only_when_the_model_reads_it_so_and_it_names_a_cue
     refuses_everything = UnsafeModel(np.zeros(4, dtype=np.float32), 5.0, 0.5)
     refuses_nothing = UnsafeModel(np.zeros(4, dtype=np.float32), -5.0, 0.5)
     cues = Phrases(("forge", "without * knowing"))
-    embedded: list[str] = []
-
-    def vector_of(request):
-        def vector():
-            embedded.append(request)
-            return np.ones(4, dtype=np.float32) / 2
-
-        return vector
+    vector_of, embedded = recording_vectors(np.ones(4, dtype=np.float32) / 2)
 
     def refused(model, request, with_cues=cues):
         return is_unsafe(model, with_cues, request, vector_of(request))
