@@ -25,7 +25,7 @@ import numpy as np
 from ingest.calibration_sets import calibration_sets_digest
 from ingest.loaders import LoadReport, load_corpus
 from ingest.plan import IngestPlan, plan_ingest
-from ingest.scope_fit import SCOPE_VERSION, fit_scope_for_version, training_questions
+from ingest.scope_fit import SCOPE_VERSION, fit_message_models, fit_scope_for_version, training_questions
 from ingest.vectors import embed_version
 from ragcore.bm25_index import BM25Index
 from ragcore.catalog import Catalog, write_catalog
@@ -33,7 +33,7 @@ from ragcore.chunking import Chunk, Chunker
 from ragcore.documents import Document, Span, text_hash
 from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of
-from ragcore.embedding_cache import CachingEmbedder, Submit
+from ragcore.embedding_cache import CachingEmbedder, Submit, run_now
 from ragcore.errors import ConfigError, IngestError
 from ragcore.index_store import MANIFEST, IndexStore
 from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTENCE_VECTORS
@@ -158,6 +158,8 @@ def _build_and_publish(
     texts = {d.doc_id: d.text for d in documents}
     with _side_thread(cache.inner, opts.side_thread) as submit:
         question_vectors = cache.start_embedding(training.texts, submit)
+        # the emergency and unsafe models need no index: fitted beside the chunk pass when a core is spare
+        message_models = (submit or run_now)(lambda: fit_message_models(training, question_vectors.wait()))
         chunk_vectors, sentence_vectors = embed_version(
             cache,
             chunks,
@@ -176,7 +178,12 @@ def _build_and_publish(
         _write_files(staging, documents, chunks, sentences, chunk_vectors, sentence_vectors, titles)
         shutil.copyfile(opts.domains_file, staging / DOMAINS_FILE)
         scope = fit_scope_for_version(
-            staging, training, question_vectors(), calibration=opts.calibration, retrieval=opts.retrieval
+            staging,
+            training,
+            question_vectors(),
+            calibration=opts.calibration,
+            retrieval=opts.retrieval,
+            message_models=message_models.result(),
         )
         result.calibration = {"trained_on": scope["trained_on"], "held_out": scope["held_out"]}
         result.chunks, result.sentences, result.embedded = len(chunks), len(sentences), cache.embedded_count

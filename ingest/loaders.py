@@ -13,6 +13,7 @@ import yaml
 
 from ragcore.documents import Document, Section, normalise_text
 from ragcore.sections import legal_sections, markdown_sections
+from ragcore.yaml_text import load_yaml
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,7 @@ def split_front_matter(text: str) -> tuple[dict[str, str], str]:
     if end < 0:
         return {}, text
     try:
-        meta = yaml.safe_load(text[3:end]) or {}
+        meta = load_yaml(text[3:end]) or {}
     except yaml.YAMLError as exc:
         raise SkipFile(f"front matter is not valid YAML: {exc.problem if hasattr(exc, 'problem') else exc}") from exc
     if not isinstance(meta, dict):

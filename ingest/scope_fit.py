@@ -88,13 +88,17 @@ def fit_scope_for_version(
     *,
     calibration: Calibration,
     retrieval: RetrievalSettings,
+    message_models: tuple[dict, dict] | None = None,
 ) -> dict:
     """Fit on ``training`` (``vectors``: the embeddings of ``training.texts``, in order); write
     ``scope.json`` and ``scope_examples.npy`` into ``version_dir``; return a summary. ``retrieval`` is
-    how the chat API will retrieve: the examples' features must come the way a query's will."""
+    how the chat API will retrieve: the examples' features must come the way a query's will.
+    ``message_models``: :func:`fit_message_models`' result when it was fitted already (beside the
+    chunk pass: it needs no index)."""
     questions, labels = training.questions, training.labels
-    ends = np.cumsum([len(questions), len(training.messages)])
-    vectors, message_vectors, request_vectors = np.split(vectors, ends)
+    if message_models is None:
+        message_models = fit_message_models(training, vectors)
+    vectors = vectors[: len(questions)]
     index = load_path(version_dir, with_scope=False)
     retriever = HybridRetriever(index, retrieval)
     catalog_text = index.catalog.document_text
@@ -124,19 +128,8 @@ def fit_scope_for_version(
     )
     params = {"scope": scope.to_dict(), "evidence": evidence.to_dict(), "example_labels": labels}
     held_out = {"scope": scope_figures, "evidence": evidence_figures}
-    if any(label != NOT_URGENT for label in training.message_labels):
-        # every question above is a question, not a cry for help: the non-urgent side learns from them too
-        emergency, held_out["emergency"] = fit_emergency_model(
-            np.vstack([message_vectors, vectors]), training.message_labels + [NOT_URGENT] * len(questions)
-        )
-        params["emergency"] = emergency.to_dict()
-    if any(training.request_unsafe):
-        # no question or emergency message above asks for harm: the ordinary side learns from them all
-        unsafe, held_out["unsafe"] = fit_unsafe_model(
-            np.vstack([request_vectors, vectors, message_vectors]),
-            training.request_unsafe + [False] * (len(questions) + len(training.messages)),
-        )
-        params["unsafe"] = unsafe.to_dict()
+    params |= message_models[0]
+    held_out |= message_models[1]
     np.save(version_dir / SCOPE_EXAMPLES, vectors.astype(np.float32))
     (version_dir / SCOPE_MODEL).write_text(json.dumps(params, indent=1), encoding="utf-8")
     return {
@@ -145,6 +138,29 @@ def fit_scope_for_version(
         "trained_on": {label: labels.count(label) for label in sorted(set(labels))},
         "held_out": held_out,
     }
+
+
+def fit_message_models(training: TrainingQuestions, vectors: np.ndarray) -> tuple[dict, dict]:
+    """The emergency and unsafe-request models (``scope.json`` entries, held-out figures): fitted on
+    the training texts' embeddings alone, so they need no index."""
+    questions, messages = training.questions, training.messages
+    question_vectors, message_vectors, request_vectors = np.split(vectors, np.cumsum([len(questions), len(messages)]))
+    params: dict = {}
+    held_out: dict = {}
+    if any(label != NOT_URGENT for label in training.message_labels):
+        # every question is a question, not a cry for help: the non-urgent side learns from them too
+        emergency, held_out["emergency"] = fit_emergency_model(
+            np.vstack([message_vectors, question_vectors]), training.message_labels + [NOT_URGENT] * len(questions)
+        )
+        params["emergency"] = emergency.to_dict()
+    if any(training.request_unsafe):
+        # no question or emergency message asks for harm: the ordinary side learns from them all
+        unsafe, held_out["unsafe"] = fit_unsafe_model(
+            np.vstack([request_vectors, question_vectors, message_vectors]),
+            training.request_unsafe + [False] * (len(questions) + len(messages)),
+        )
+        params["unsafe"] = unsafe.to_dict()
+    return params, held_out
 
 
 def _summary(model: LogisticModel) -> dict:

@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from ragcore.errors import ConfigError
+from ragcore.yaml_text import load_yaml
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class DomainCatalog:
 def load_domains(path: Path) -> DomainCatalog:
     """Parse ``domains.yaml``; a malformed file is a :class:`ConfigError` naming the file."""
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = load_yaml(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ConfigError(f"cannot read domain descriptions {path}: {exc}") from exc
     try:

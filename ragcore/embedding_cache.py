@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -40,30 +41,16 @@ class CachingEmbedder:
     def embed_documents(self, texts: list[str]) -> np.ndarray:
         return self.start_embedding(texts)()
 
-    def start_embedding(self, texts: list[str], submit: Submit | None = None) -> Callable[[], np.ndarray]:
+    def start_embedding(self, texts: list[str], submit: Submit | None = None) -> PendingVectors:
         """Look ``texts`` up now and start embedding those not cached: through ``submit`` (a thread
-        pool's, so the model works on another core meanwhile) or at once. The returned function,
-        called from this thread (the cache's connection stays in it), stores the new vectors and
-        returns all of them in input order."""
+        pool's, so the model works on another core meanwhile) or at once."""
         hashes = [text_hash(t) for t in texts]
         found = self._lookup(set(hashes))
         missing = list(dict.fromkeys(h for h in hashes if h not in found))
         first_text = dict(zip(hashes, texts))
-        run = submit or _run_now
+        run = submit or run_now
         pending = run(self.inner.embed_documents, [first_text[h] for h in missing]) if missing else None
-
-        def finish() -> np.ndarray:
-            if pending is not None:
-                vectors = pending.result()
-                self.embedded_count += len(missing)
-                self._store(dict(zip(missing, vectors)))
-                found.update(zip(missing, vectors))
-            out = np.zeros((len(texts), self.dim), dtype=np.float32)
-            for i, h in enumerate(hashes):
-                out[i] = found[h]
-            return out
-
-        return finish
+        return PendingVectors(self, hashes, found, missing, pending)
 
     def embed_with_spans(
         self, texts: list[str], spans: list[list[tuple[int, int]]]
@@ -125,7 +112,40 @@ class CachingEmbedder:
             )
 
 
-def _run_now(fn: Callable[..., np.ndarray], *args: object) -> Future:
+class PendingVectors:
+    """Vectors :meth:`CachingEmbedder.start_embedding` is producing. Calling it, from the thread that
+    started them (the cache's connection stays in it), stores the new vectors and returns all of them
+    in input order; :meth:`wait` returns the same from any thread and stores nothing, so work that
+    needs them can go on in the pool that embeds them."""
+
+    def __init__(
+        self,
+        cache: CachingEmbedder,
+        hashes: list[str],
+        found: dict[str, np.ndarray],
+        missing: list[str],
+        pending: Future | None,
+    ) -> None:
+        self._cache, self._hashes, self._found, self._missing, self._pending = cache, hashes, found, missing, pending
+        self._stored = False
+
+    def wait(self) -> np.ndarray:
+        new = dict(zip(self._missing, self._pending.result())) if self._pending is not None else {}
+        out = np.zeros((len(self._hashes), self._cache.dim), dtype=np.float32)
+        for i, h in enumerate(self._hashes):
+            out[i] = new[h] if h in new else self._found[h]
+        return out
+
+    def __call__(self) -> np.ndarray:
+        if self._pending is not None and not self._stored:
+            self._cache.embedded_count += len(self._missing)
+            self._cache._store(dict(zip(self._missing, self._pending.result())))
+            self._stored = True
+        return self.wait()
+
+
+def run_now(fn: Callable[..., Any], *args: object) -> Future:
+    """``submit``'s stand-in when there is no pool: runs ``fn`` at once."""
     done: Future = Future()
     done.set_result(fn(*args))
     return done

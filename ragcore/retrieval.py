@@ -77,13 +77,15 @@ class HybridRetriever:
         best_fused = fused.get(top[0], 0.0) or 1.0  # the best fused row leads; or only cited rows, unfused
         lexical_rank = {row: i + 1 for i, row in enumerate(rankings[-1])} if s.mode != "dense" else {}
         dense_sims = self.index.chunk_vectors[top] @ query_vector
+        records = [self.index.catalog.chunk(row) for row in top]
+        # sentence similarities feed the score; otherwise only the kept chunks need them
+        sentences = self._score_sentences(records, query_vector) if s.rerank else [[] for _ in records]
         scored = []
-        for row, dense in zip(top, dense_sims):
-            record = self.index.catalog.chunk(row)
+        for row, record, dense, chunk_sentences in zip(top, records, dense_sims, sentences):
             fused_norm = fused.get(row, 0.0) / best_fused
-            chunk = ScoredChunk(record, fused_norm, float(dense), lexical_rank.get(row), float(dense), [])
-            if s.rerank:  # sentence similarities feed the score; otherwise only the kept chunks need them
-                self._attach_sentences(chunk, query_vector)
+            chunk = ScoredChunk(record, fused_norm, float(dense), lexical_rank.get(row), float(dense), chunk_sentences)
+            if s.rerank:
+                chunk.best_sentence = max((x.similarity for x in chunk_sentences), default=chunk.dense)
                 chunk.score = rerank_score(
                     chunk.score, chunk.dense, chunk.best_sentence, s.rerank_sentence_weight, s.rerank_fusion_weight
                 )
@@ -97,9 +99,10 @@ class HybridRetriever:
         scored.sort(key=lambda c: c.score, reverse=True)
         vectors = np.asarray(self.index.chunk_vectors[[c.record.row for c in scored]])
         kept = diversify(scored, vectors, k=k, duplicate_similarity=s.duplicate_similarity, mmr_weight=s.mmr_weight)
-        for chunk in kept:
-            if not s.rerank:
-                self._attach_sentences(chunk, query_vector)
+        if not s.rerank:
+            for chunk, chunk_sentences in zip(kept, self._score_sentences([c.record for c in kept], query_vector)):
+                chunk.sentences = chunk_sentences
+                chunk.best_sentence = max((x.similarity for x in chunk_sentences), default=chunk.dense)
         return kept
 
     def _cited_rows(self, query: str, domain: str | None) -> set[int]:
@@ -118,10 +121,6 @@ class HybridRetriever:
         that are not sections — guides, overviews — are of no law)."""
         key = self.index.cited.key_of(doc_id)
         return key is not None and not any(law.holds(key) for law in laws)
-
-    def _attach_sentences(self, chunk: ScoredChunk, query_vector: np.ndarray) -> None:
-        chunk.sentences = self._score_sentences(chunk.record, query_vector)
-        chunk.best_sentence = max((x.similarity for x in chunk.sentences), default=chunk.dense)
 
     def _rankings(
         self, query: str, query_vector: np.ndarray, domain: str | None
@@ -143,12 +142,18 @@ class HybridRetriever:
             rankings = [[r for r in ranking if domains[r] == domain] for ranking in rankings]
         return rankings, weights
 
-    def _score_sentences(self, record: ChunkRecord, query_vector: np.ndarray) -> list[ScoredSentence]:
-        sentences = self.index.catalog.sentences_in(record)
-        if not sentences:
-            return []
-        sims = self.index.sentence_vectors[[x.row for x in sentences]] @ query_vector
-        return [ScoredSentence(x, float(sim)) for x, sim in zip(sentences, sims)]
+    def _score_sentences(self, records: list[ChunkRecord], query_vector: np.ndarray) -> list[list[ScoredSentence]]:
+        """Each chunk's stored sentences with their similarity to the query: one product for all
+        the chunks (per-chunk products cost more in indexing than in arithmetic)."""
+        per_chunk = [self.index.catalog.sentences_in(record) for record in records]
+        rows = [x.row for sentences in per_chunk for x in sentences]
+        sims = (self.index.sentence_vectors[rows] @ query_vector).tolist() if rows else []
+        scored: list[list[ScoredSentence]] = []
+        at = 0
+        for sentences in per_chunk:
+            scored.append([ScoredSentence(x, sim) for x, sim in zip(sentences, sims[at : at + len(sentences)])])
+            at += len(sentences)
+        return scored
 
 
 def diversify(

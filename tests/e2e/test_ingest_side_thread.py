@@ -65,3 +65,17 @@ def test_embedding_started_in_a_pool_is_cached_from_the_calling_thread(tmp_path)
     assert cache.embedded_count == 3  # the repeated text is embedded once
     assert cache.start_embedding(texts)() is not None and cache.embedded_count == 3  # now all cached
     cache.close()
+
+
+def test_vectors_awaited_in_the_pool_are_not_cached_until_the_calling_thread_collects_them(tmp_path):
+    cache = CachingEmbedder(HashingEmbedder(), tmp_path / "cache.sqlite")
+    texts = ["asthma inhaler", "security deposit", "pell grant"]
+    cache.start_embedding(texts[:1])()  # one of them cached already
+    with ThreadPoolExecutor(1) as pool:
+        pending = cache.start_embedding(texts, pool.submit)
+        in_pool = pool.submit(pending.wait).result()  # work that needs the vectors, queued behind them
+        assert cache.embedded_count == 1  # nothing stored from the pool's thread
+        np.testing.assert_array_equal(in_pool, HashingEmbedder().embed_documents(texts))
+        np.testing.assert_array_equal(pending(), in_pool)
+    assert cache.embedded_count == 3
+    cache.close()
