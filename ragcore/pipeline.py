@@ -175,8 +175,10 @@ class Pipeline:
         evidence = serving.retriever.retrieve(rewritten, query_vector)
         timings["retrieve"] = _ms(t0)
         decision = self._decide(serving, rewritten, query_vector, evidence)
-        if topics and rewritten == message.strip() and self._may_lean_on_context(message, decision):
-            second = self._read_as_followup(serving, message, topics)
+        if topics and rewritten == message.strip() and (lean := self._may_lean_on_context(message, decision)):
+            second = self._read_as_followup(
+                serving, message, topics, to_beat=evidence[0].score if lean == "if better" and evidence else None
+            )
             if second is not None:
                 rewritten, topic, query_vector, evidence, decision = second
         urgent = self._urgency(serving, message, rewritten, query_vector)
@@ -245,16 +247,23 @@ class Pipeline:
         return urgency(serving.domains, serving.emergency, message, message_vector)
 
     @staticmethod
-    def _may_lean_on_context(message: str, decision: ScopeDecision) -> bool:
-        """Whether a question that names a topic word of its own may still be a follow-up: alone it
-        finds no answer in the sources, and it is in scope or short ("How much is the award?")."""
+    def _may_lean_on_context(message: str, decision: ScopeDecision) -> str | None:
+        """Whether a question that names a topic word of its own may still be a follow-up: "yes" when
+        alone it finds no answer in the sources and it is in scope or short ("How much is the award?");
+        "if better" when it is short and answerable alone, yet may still lean on the conversation
+        ("where can I get the form for free?" after a question on health care proxies: the reading
+        with the earlier topic is kept when its best passage scores higher)."""
+        short = len(topical_words(message)) <= 3
         if decision.in_scope:
-            return not decision.enough_evidence
-        return len(topical_words(message)) <= 3
+            return "yes" if not decision.enough_evidence else "if better" if short else None
+        return "yes" if short else None
 
-    def _read_as_followup(self, serving: Serving, message: str, topics: list[str]) -> tuple | None:
-        """The question read with the conversation's latest topic, if that reading is answerable
-        and its evidence speaks of the question's own words too."""
+    def _read_as_followup(
+        self, serving: Serving, message: str, topics: list[str], *, to_beat: float | None = None
+    ) -> tuple | None:
+        """The question read with the conversation's latest topic, if that reading is answerable,
+        its evidence speaks of the question's own words too and its best passage scores above
+        ``to_beat`` (the reading alone's, when that one is answerable too)."""
         carried = with_previous_topic(message, topics)
         if carried is None:
             return None
@@ -263,6 +272,8 @@ class Pipeline:
         evidence = serving.retriever.retrieve(rewritten, query_vector)
         decision = self._decide(serving, rewritten, query_vector, evidence)
         if not (decision.in_scope and decision.enough_evidence):
+            return None
+        if to_beat is not None and evidence[0].score <= to_beat:
             return None
         lexical = serving.index.lexical
         own_terms = lexical.terms(" ".join(topical_words(message)))

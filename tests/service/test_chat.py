@@ -41,6 +41,30 @@ def test_short_question_without_an_answer_of_its_own_is_read_with_the_conversati
     assert follow["citations"][0]["doc_id"] == "education/pell-grants.md"
 
 
+def test_short_question_answerable_alone_still_leans_on_the_conversation_when_that_reading_retrieves_better(client):
+    # alone, each is answered from another page (medical records, student loans): no pronoun says
+    # they are follow-ups, only that the reading with the earlier topic finds a far better passage
+    for first, question, topic, page in (
+        (
+            "How do I apply for unemployment benefits?",
+            "what if the claim is denied?",
+            "unemployment",
+            "law/unemployment-insurance.md",
+        ),
+        (
+            "What does the Fair Credit Reporting Act let me do?",
+            "how long do late payments stay?",
+            "fair credit reporting act",
+            "law/credit-reports-and-errors.md",
+        ),
+    ):
+        alone = chat(client, question)
+        assert alone["citations"][0]["doc_id"] != page
+        follow = chat(client, question, chat(client, first)["conversation_id"])
+        assert topic in follow["rewritten_query"].lower()
+        assert follow["refusal"] is None and follow["citations"][0]["doc_id"] == page
+
+
 def test_a_new_topic_inside_a_conversation_is_not_bent_to_the_old_one(client):
     first = chat(client, "What is asthma?")
     switched = chat(client, "how do I get a green card", first["conversation_id"])
