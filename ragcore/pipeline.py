@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
 
@@ -247,7 +247,7 @@ class Pipeline:
         return urgency(serving.domains, serving.emergency, message, message_vector)
 
     @staticmethod
-    def _may_lean_on_context(message: str, decision: ScopeDecision) -> str | None:
+    def _may_lean_on_context(message: str, decision: ScopeDecision) -> Literal["yes", "if better"] | None:
         """Whether a question that names a topic word of its own may still be a follow-up: "yes" when
         alone it finds no answer in the sources and it is in scope or short ("How much is the award?");
         "if better" when it is short and answerable alone, yet may still lean on the conversation
