@@ -11,7 +11,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -175,9 +175,10 @@ class Pipeline:
         evidence = serving.retriever.retrieve(rewritten, query_vector)
         timings["retrieve"] = _ms(t0)
         decision = self._decide(serving, rewritten, query_vector, evidence)
-        if topics and rewritten == message.strip() and (lean := self._may_lean_on_context(message, decision)):
+        if topics and rewritten == message.strip() and self._may_lean_on_context(message, decision):
+            answerable_alone = decision.in_scope and decision.enough_evidence and evidence
             second = self._read_as_followup(
-                serving, message, topics, to_beat=evidence[0].score if lean == "if better" and evidence else None
+                serving, message, topics, to_beat=evidence[0].score if answerable_alone else None
             )
             if second is not None:
                 rewritten, topic, query_vector, evidence, decision = second
@@ -247,16 +248,14 @@ class Pipeline:
         return urgency(serving.domains, serving.emergency, message, message_vector)
 
     @staticmethod
-    def _may_lean_on_context(message: str, decision: ScopeDecision) -> Literal["yes", "if better"] | None:
-        """Whether a question that names a topic word of its own may still be a follow-up: "yes" when
-        alone it finds no answer in the sources and it is in scope or short ("How much is the award?");
-        "if better" when it is short and answerable alone, yet may still lean on the conversation
-        ("where can I get the form for free?" after a question on health care proxies: the reading
-        with the earlier topic is kept when its best passage scores higher)."""
-        short = len(topical_words(message)) <= 3
-        if decision.in_scope:
-            return "yes" if not decision.enough_evidence else "if better" if short else None
-        return "yes" if short else None
+    def _may_lean_on_context(message: str, decision: ScopeDecision) -> bool:
+        """Whether a question that names a topic word of its own may still be a follow-up: alone it
+        is in scope but finds no answer in the sources, or it is short ("How much is the award?";
+        "where can I get the form for free?" after a question on health care proxies, which alone
+        is answered from another page: then the reading with the topic must score higher)."""
+        if decision.in_scope and not decision.enough_evidence:
+            return True
+        return len(topical_words(message)) <= 3
 
     def _read_as_followup(
         self, serving: Serving, message: str, topics: list[str], *, to_beat: float | None = None
