@@ -54,17 +54,37 @@ _ONE_AS_PRONOUN_AFTER = {
 # "it" as the dummy subject of these: "what does it mean when", "how much does it cost to"
 _IMPERSONAL_VERBS = {'mean', 'cost', 'take', 'look', 'feel'}
 _IMPERSONAL_NEXT = {'when', 'if', 'to', 'like'}
+# "will" after these is the document, not the verb ("without a will", "a living will", "at will")
+_BEFORE_THE_NOUN_WILL = {
+    'a', 'the', 'my', 'your', 'his', 'her', 'our', 'their', 'own', 'living', 'last', 'new', 'old', 'valid',
+    'handwritten', 'holographic', 'written', 'simple', 'at',
+}
 # fmt: on
 _CONTINUATIONS = ("and ", "so ", "but ", "also ", "then ", "what about", "how about", "or ", "plus ")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 
 
 def content_words(text: str) -> list[str]:
-    return [w for w in _WORD.findall(text) if w.lower() not in _FUNCTION_WORDS]
+    return _words_outside(text, _FUNCTION_WORDS)
 
 
 def topical_words(question: str) -> list[str]:
-    return [w for w in (w.lower() for w in _WORD.findall(question)) if w not in _FUNCTION_WORDS | _GENERIC_ASPECTS]
+    return [w.lower() for w in _words_outside(question, _FUNCTION_WORDS | _GENERIC_ASPECTS)]
+
+
+def _words_outside(text: str, excluded: set[str]) -> list[str]:
+    """The words of ``text`` not in ``excluded`` — except "will" where it is the document ("a
+    living will", "my mom's will"), not the verb: "What is a living will?" is about wills."""
+    words = _WORD.findall(text)
+    return [
+        w
+        for i, w in enumerate(words)
+        if w.lower() not in excluded or (w.lower() == "will" and i and _names_a_will(words[i - 1].lower()))
+    ]
+
+
+def _names_a_will(before: str) -> bool:
+    return before in _BEFORE_THE_NOUN_WILL or before.endswith(("'s", "’s", "s'"))
 
 
 def is_context_dependent(question: str) -> bool:

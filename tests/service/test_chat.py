@@ -65,6 +65,15 @@ def test_short_question_answerable_alone_still_leans_on_the_conversation_when_th
         assert follow["refusal"] is None and follow["citations"][0]["doc_id"] == page
 
 
+def test_a_follow_up_on_a_living_will_keeps_the_will_in_its_topic(client):
+    # "will" is a stop word as a verb; dropped from "living will", the follow-up was read as
+    # "(living)" and answered from small claims court's witnesses
+    first = chat(client, "What is a living will?")
+    follow = chat(client, "does it need witnesses?", first["conversation_id"])
+    assert follow["rewritten_query"].endswith("(living will)")
+    assert follow["refusal"] is None and follow["citations"][0]["doc_id"] == "law/wills-and-probate.md"
+
+
 def test_a_new_topic_inside_a_conversation_is_not_bent_to_the_old_one(client):
     first = chat(client, "What is asthma?")
     switched = chat(client, "how do I get a green card", first["conversation_id"])

@@ -68,3 +68,23 @@ def test_standalone_question_is_left_alone_and_becomes_the_new_topic():
 
 def test_topic_keeps_the_subject_and_drops_question_words():
     assert topic_of("What are the symptoms of type 2 diabetes?") == "type 2 diabetes"
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What is a living will?", "living will"),
+        ("Is my mom's will valid if it was handwritten?", "mom's will valid handwritten"),
+        ("Will I need a lawyer for probate?", "lawyer probate"),
+        ("What will the doctor check?", "doctor check"),
+    ],
+)
+def test_will_is_part_of_the_topic_only_where_it_names_the_document(question, topic):
+    assert topic_of(question) == topic
+
+
+def test_a_follow_up_on_a_living_will_carries_the_whole_name_forward():
+    topics = [topic_of("What is a living will?")]
+    assert (
+        rewrite_query("Do I need a lawyer to write one?", topics)[0] == "Do I need a lawyer to write one? (living will)"
+    )
