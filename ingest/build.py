@@ -39,6 +39,7 @@ from ragcore.index_store import MANIFEST, IndexStore
 from ragcore.loaded_index import CHUNK_VECTORS, DOMAINS_FILE, LEXICAL_DIR, SENTENCE_VECTORS
 from ragcore.sentences import split_sentences
 from ragcore.settings import Calibration, RetrievalSettings, VectorIndexSettings
+from ragcore.spelling import VOCABULARY_FILE, VOCABULARY_VERSION, count_words, write_vocabulary
 from ragcore.vector_backends import VectorBackend
 
 log = logging.getLogger(__name__)
@@ -263,6 +264,7 @@ def _write_files(
     np.save(staging / SENTENCE_VECTORS, sentence_vectors)
     (staging / LEXICAL_DIR).mkdir()
     BM25Index.build([c.embedding_text(titles[c.doc_id]) for c in chunks]).save(staging / LEXICAL_DIR)
+    write_vocabulary(staging / VOCABULARY_FILE, count_words([d.title for d in documents] + [d.text for d in documents]))
 
 
 def _pause_point(name: str, store: IndexStore) -> None:
@@ -284,6 +286,7 @@ def _corpus_hash(documents: list[Document], opts: BuildOptions, chunker: Chunker
         calibration_sets_digest(opts.calibration.extra_sets),
         opts.sentence_vectors,
         opts.vector_index.model_dump_json(),
+        VOCABULARY_VERSION,
     ]
     if opts.retrieval != RetrievalSettings():  # the scope guard's features come through retrieval: refit
         parts.append(f"retrieval:{opts.retrieval.model_dump_json()}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +14,7 @@ from ragcore.errors import IndexMismatch, IndexStoreError
 from ragcore.faiss_index import VectorIndex
 from ragcore.index_store import MANIFEST, IndexStore
 from ragcore.legal_citations import CitedDocuments
+from ragcore.spelling import VOCABULARY_FILE, read_vocabulary
 from ragcore.vector_backends import open_vectors
 
 CHUNK_VECTORS = "chunks.npy"
@@ -39,6 +40,7 @@ class LoadedIndex:
     scope_model: dict
     scope_examples: np.ndarray
     cited: CitedDocuments  # documents whose title is a legal citation, by citation
+    vocabulary: dict[str, int] = field(default_factory=dict)  # corpus word -> count, for spelling
 
 
 def check_manifest(
@@ -82,6 +84,7 @@ def load_path(path: Path, *, with_scope: bool = True, milvus_uri: str | None = N
             scope_model=json.loads((path / SCOPE_MODEL).read_text(encoding="utf-8")) if with_scope else {},
             scope_examples=np.load(path / SCOPE_EXAMPLES) if with_scope else np.zeros((0, 0), np.float32),
             cited=CitedDocuments(catalog.titles()),
+            vocabulary=read_vocabulary(path / VOCABULARY_FILE),
         )
     except (OSError, ValueError, RuntimeError) as exc:
         raise IndexStoreError(f"cannot load index version at {path}: {exc}") from exc

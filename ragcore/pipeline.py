@@ -36,6 +36,7 @@ from ragcore.provisions import provision_text
 from ragcore.retrieval import HybridRetriever, ScoredChunk
 from ragcore.scope import ScopeDecision, ScopeGuard
 from ragcore.settings import Settings
+from ragcore.spelling import SpellingCorrector
 from ragcore.unsafe import UnsafeModel, is_unsafe
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class Serving:
         self.index = index
         self.domains = load_domains(index.path / DOMAINS_FILE)
         self.retriever = HybridRetriever(index, settings.retrieval)
+        self.spelling = SpellingCorrector(index.vocabulary)
         self.scope = ScopeGuard.from_params(index.scope_model, index.scope_examples)
         emergency = index.scope_model.get("emergency")  # absent from versions fitted before it existed
         self.emergency = EmergencyModel.from_dict(emergency) if emergency else None
@@ -182,6 +184,10 @@ class Pipeline:
             )
             if second is not None:
                 rewritten, topic, query_vector, evidence, decision = second
+        if not (decision.in_scope and decision.enough_evidence):
+            corrected = self._read_corrected(serving, message, topics)
+            if corrected is not None:
+                rewritten, topic, query_vector, evidence, decision = corrected
         urgent = self._urgency(serving, message, rewritten, query_vector)
         if urgent and not decision.in_scope:  # a person in danger gets help, not "outside what I cover"
             evidence = serving.retriever.retrieve(rewritten, query_vector, domain=urgent.domain) or evidence
@@ -194,8 +200,8 @@ class Pipeline:
         if is_unsafe(
             serving.unsafe, serving.domains.unsafe_cues, rewritten, lambda: query_vector
         ):  # an emergency's notice still comes with it
-            message = serving.domains.unsafe_message or "I can't help with that."
-            result = self._refusal("unsafe", message, None, rewritten, serving.index.version)
+            refusal_message = serving.domains.unsafe_message or "I can't help with that."
+            result = self._refusal("unsafe", refusal_message, None, rewritten, serving.index.version)
         else:
             result = self._respond(
                 serving, rewritten, query_vector, evidence, decision, on_token=listener.token if listener else None
@@ -278,6 +284,23 @@ class Pipeline:
         own_terms = lexical.terms(" ".join(topical_words(message)))
         found = lexical.terms(" ".join(f"{c.record.title} {c.record.text}" for c in evidence[:3]))
         if not own_terms <= found:  # a new topic ("what's the weather tomorrow?") stays new
+            return None
+        return rewritten, topic, query_vector, evidence, decision
+
+    def _read_corrected(self, serving: Serving, message: str, topics: list[str]) -> tuple | None:
+        """The question with its misspelled words corrected ("asthama symtoms" -> "asthma symptoms"),
+        if that reading is answerable. Tried only for a question refused as typed: an informal word
+        or a name the word lists lack ("texting", "meds", "Ambetter") is never changed in a question
+        that is answered, and a refused one is answered only when the corrected reading passes
+        the scope guard and evidence gate like any other question."""
+        corrected = serving.spelling.correct(message)
+        if corrected == message:
+            return None
+        rewritten, topic = rewrite_query(corrected, topics)
+        query_vector = self.embedder.embed_query(rewritten)
+        evidence = serving.retriever.retrieve(rewritten, query_vector)
+        decision = self._decide(serving, rewritten, query_vector, evidence)
+        if not (decision.in_scope and decision.enough_evidence):
             return None
         return rewritten, topic, query_vector, evidence, decision
 

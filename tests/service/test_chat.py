@@ -74,6 +74,20 @@ def test_a_follow_up_on_a_living_will_keeps_the_will_in_its_topic(client):
     assert follow["refusal"] is None and follow["citations"][0]["doc_id"] == "law/wills-and-probate.md"
 
 
+def test_a_misspelled_question_refused_as_typed_is_answered_as_meant(client):
+    for typed, meant, page in (
+        ("asthama symtoms", "asthma symptoms", "healthcare/asthma.md"),
+        ("evicton notise", "eviction notice", "law/eviction-process.md"),
+    ):
+        answer = chat(client, typed)
+        assert answer["refusal"] is None and answer["rewritten_query"] == meant
+        assert answer["citations"][0]["doc_id"] == page
+    # an answered question keeps its informal words ("texting" is one edit from the corpus's "testing")
+    question = "my friend keeps texting me that she wants to die, who can I call?"
+    assert chat(client, question)["rewritten_query"] == question
+    assert chat(client, "recomend a good movie for tonight")["refusal"]["reason"] == "out_of_scope"
+
+
 def test_a_new_topic_inside_a_conversation_is_not_bent_to_the_old_one(client):
     first = chat(client, "What is asthma?")
     switched = chat(client, "how do I get a green card", first["conversation_id"])
