@@ -1,7 +1,8 @@
 """The answer pipeline and its composition root, :func:`build_pipeline`.
 
-conversation history -> standalone query -> hybrid retrieval -> scope guard -> evidence gate ->
-unsafe-request check -> answer generation -> citation check -> disclaimer / emergency notice -> result.
+conversation history -> standalone query -> hybrid retrieval -> scope guard -> evidence gate (when
+refused: once more with misspelled words corrected) -> unsafe-request check -> answer generation ->
+citation check -> disclaimer / emergency notice -> result.
 """
 
 from __future__ import annotations
