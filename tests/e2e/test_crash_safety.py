@@ -40,7 +40,16 @@ def kill_at(point, corpus, index):
     marker.unlink()
 
 
-@pytest.mark.parametrize("point", ["embedding", "writing", "before_flip"])
+# killed with every file written and only the flip to do: the case `make test` runs; the two earlier
+# kill points take about 50 s each and run with `make test-slow`
+@pytest.mark.parametrize(
+    "point",
+    [
+        pytest.param("embedding", marks=pytest.mark.slow),
+        pytest.param("writing", marks=pytest.mark.slow),
+        "before_flip",
+    ],
+)
 def test_sigkill_leaves_the_live_version_answering_and_the_next_run_completes(point, small_corpus, tmp_path, embedder):
     index = tmp_path / "index"
     live = ingest(small_corpus, index, embedder).version
