@@ -274,11 +274,10 @@ class Pipeline:
         if carried is None:
             return None
         rewritten, topic = carried
-        query_vector = self.embedder.embed_query(rewritten)
-        evidence = serving.retriever.retrieve(rewritten, query_vector)
-        decision = self._decide(serving, rewritten, query_vector, evidence)
-        if not (decision.in_scope and decision.enough_evidence):
+        reading = self._answerable_reading(serving, rewritten)
+        if reading is None:
             return None
+        query_vector, evidence, decision = reading
         if to_beat is not None and evidence[0].score <= to_beat:
             return None
         lexical = serving.index.lexical
@@ -298,12 +297,18 @@ class Pipeline:
         if corrected == message:
             return None
         rewritten, topic = rewrite_query(corrected, topics)
-        query_vector = self.embedder.embed_query(rewritten)
-        evidence = serving.retriever.retrieve(rewritten, query_vector)
-        decision = self._decide(serving, rewritten, query_vector, evidence)
+        reading = self._answerable_reading(serving, rewritten)
+        return None if reading is None else (rewritten, topic, *reading)
+
+    def _answerable_reading(self, serving: Serving, query: str) -> tuple | None:
+        """``(query vector, evidence, decision)`` for another reading of the question, if it passes
+        the scope guard and evidence gate."""
+        query_vector = self.embedder.embed_query(query)
+        evidence = serving.retriever.retrieve(query, query_vector)
+        decision = self._decide(serving, query, query_vector, evidence)
         if not (decision.in_scope and decision.enough_evidence):
             return None
-        return rewritten, topic, query_vector, evidence, decision
+        return query_vector, evidence, decision
 
     def _condense(self, message: str, turns: list[Turn], topics: list[str]) -> str | None:
         """The language model's standalone form of a follow-up, when one is configured."""
