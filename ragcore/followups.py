@@ -45,6 +45,7 @@ _GENERIC_ASPECTS = {
     'stages', 'start', 'step', 'steps', 'support', 'symptom', 'symptoms', 'test', 'tested', 'tests', 'treat',
     'treated', 'treating', 'treatment', 'treatments',
 }
+_NOT_TOPICAL = _FUNCTION_WORDS | _GENERIC_ASPECTS  # built once: topical_words runs several times per turn
 _BE = {'is', 'are', 'was', 'were', "isn't", "aren't", "wasn't", "weren't", 'be'}
 # "one" after these stands for a thing named earlier ("which one", "ask the school for one")
 _ONE_AS_PRONOUN_AFTER = {
@@ -69,7 +70,7 @@ def content_words(text: str) -> list[str]:
 
 
 def topical_words(question: str) -> list[str]:
-    return [w.lower() for w in _words_outside(question, _FUNCTION_WORDS | _GENERIC_ASPECTS)]
+    return [w.lower() for w in _words_outside(question, _NOT_TOPICAL)]
 
 
 def _words_outside(text: str, excluded: set[str]) -> list[str]:
