@@ -27,6 +27,8 @@ class Citation:
 class Refusal:
     reason: RefusalReason
     message: str
+    # "small_talk" | "other_language": a reply to a message that is no question for the sources
+    kind: str | None = None
 
 
 @dataclass

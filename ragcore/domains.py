@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from ragcore.errors import ConfigError
+from ragcore.small_talk import SmallTalk, small_talk_from
 from ragcore.yaml_text import load_yaml
 
 
@@ -65,6 +66,17 @@ class DomainCatalog:
     unsafe_examples: tuple[str, ...] = ()
     safe_examples: tuple[str, ...] = ()
     unsafe_cues: Phrases = Phrases(())  # a harmful act or hiding it, named: one must match to refuse
+    small_talk: SmallTalk = SmallTalk()  # "hi", "thanks", "who are you?" (``ragcore.small_talk``)
+    other_language_replies: dict[str, str] = field(default_factory=dict)  # language code -> reply
+
+    def other_language_reply(self, language: str) -> str | None:
+        """What Docent says to a message in ``language``: that language's reply, if there is one,
+        then the English one; None when ``domains.yaml`` has none (versions written before it)."""
+        english = self.other_language_replies.get("en")
+        if english is None:
+            return None
+        own = self.other_language_replies.get(language) if language != "en" else None
+        return f"{own} {english}" if own else english
 
     def emergency_notice(self, text: str) -> str | None:
         """The matching emergency notices of the first domain that has any: danger does not wait for
@@ -79,7 +91,7 @@ class DomainCatalog:
         return next((d.name for d in self.domains.values() for r in d.emergency if r.matches(text)), None)
 
     def coverage_summary(self) -> str:
-        return ", ".join(d.title.lower() for d in self.domains.values())
+        return _coverage(self.domains)
 
 
 def load_domains(path: Path) -> DomainCatalog:
@@ -112,6 +124,7 @@ def load_domains(path: Path) -> DomainCatalog:
         }
         oos = raw.get("out_of_scope", {})
         unsafe = raw.get("unsafe") or {}
+        coverage = _coverage(domains)
         return DomainCatalog(
             domains=domains,
             out_of_scope_message=str(oos.get("description", "")).strip(),
@@ -120,9 +133,17 @@ def load_domains(path: Path) -> DomainCatalog:
             unsafe_examples=tuple(str(q) for q in unsafe.get("examples", [])),
             safe_examples=tuple(str(q) for q in unsafe.get("safe_examples", [])),
             unsafe_cues=Phrases(tuple(str(p) for p in unsafe.get("cues", []))),
+            small_talk=small_talk_from(raw.get("small_talk"), coverage),
+            other_language_replies={str(k): str(v).strip() for k, v in (raw.get("other_language") or {}).items()},
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ConfigError(f"{path} does not have the expected shape (domains: name: description...): {exc}") from exc
+
+
+def _coverage(domains: dict[str, Domain]) -> str:
+    """ "healthcare, law and education" """
+    titles = [d.title.lower() for d in domains.values()]
+    return " and ".join([", ".join(titles[:-1]), titles[-1]]) if len(titles) > 1 else "".join(titles)
 
 
 def _phrase_pattern(phrase: str) -> str:

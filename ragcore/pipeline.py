@@ -32,6 +32,7 @@ from ragcore.followups import is_context_dependent, rewrite_query, topic_of, top
 from ragcore.generation import AnswerGenerator, TokenSink
 from ragcore.index_store import IndexStore
 from ragcore.injection import screen_evidence
+from ragcore.languages import language_of
 from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex, check_manifest, load_version
 from ragcore.provisions import provision_text
 from ragcore.retrieval import HybridRetriever, ScoredChunk
@@ -168,7 +169,42 @@ class Pipeline:
             if sum(t.role == "user" for t in turns) >= max_turns:
                 raise ConversationFull(conversation_id, max_turns)
         timings: dict[str, float] = {}
-        topics = [self._topic_of(t) for t in turns if t.role == "user"]
+        aside = self._reply_without_sources(serving, message)
+        if aside is not None:
+            rewritten, topic = message.strip(), ""
+            if listener is not None:
+                listener.meta(conversation_id, rewritten, None)
+            kind, reply = aside
+            result = self._refusal("out_of_scope", reply, None, rewritten, serving.index.version, kind=kind)
+        else:
+            result, rewritten, topic = self._answer(serving, message, turns, conversation_id, listener, timings)
+        result.conversation_id = conversation_id
+        user_meta: dict[str, object] = {"rewritten_query": rewritten, "topic": topic, "domain": result.domain}
+        if aside is not None:
+            user_meta["aside"] = True  # lends no topic to the next question
+        timings["total"] = _ms(started)
+        result.timings_ms = timings
+        self.conversations.append(
+            conversation_id,
+            [
+                Turn("user", message, user_meta),
+                Turn("assistant", result.answer, {"refusal": result.refusal.reason if result.refusal else None}),
+            ],
+        )
+        return result
+
+    def _answer(
+        self,
+        serving: Serving,
+        message: str,
+        turns: list[Turn],
+        conversation_id: str,
+        listener: ChatListener | None,
+        timings: dict[str, float],
+    ) -> tuple[ChatResult, str, str]:
+        """``(result, standalone query, topic)`` for a question to the sources; small talk earlier in
+        the conversation lends no topic."""
+        topics = [self._topic_of(t) for t in turns if t.role == "user" and not t.meta.get("aside")]
         rewritten, topic = rewrite_query(message, topics)
         rewritten = self._condense(message, turns, topics) or rewritten
         t0 = time.perf_counter()
@@ -208,18 +244,20 @@ class Pipeline:
                 serving, rewritten, query_vector, evidence, decision, on_token=listener.token if listener else None
             )
         timings["generate"] = _ms(t0)
-        result.conversation_id = conversation_id
         result.notice = urgent.notice if urgent else None
-        timings["total"] = _ms(started)
-        result.timings_ms = timings
-        self.conversations.append(
-            conversation_id,
-            [
-                Turn("user", message, {"rewritten_query": rewritten, "topic": topic, "domain": result.domain}),
-                Turn("assistant", result.answer, {"refusal": result.refusal.reason if result.refusal else None}),
-            ],
-        )
-        return result
+        return result, rewritten, topic
+
+    @staticmethod
+    def _reply_without_sources(serving: Serving, message: str) -> tuple[str, str] | None:
+        """``(kind, reply)`` for a message that is no question for the sources: small talk ("thanks",
+        "who are you?", ``ragcore.small_talk``) or a message in another language (``ragcore.languages``)."""
+        small_talk = serving.domains.small_talk.kind_of(message)
+        if small_talk is not None:
+            return "small_talk", small_talk.reply
+        spelling = serving.spelling
+        language = language_of(message, corpus_word=spelling.vocabulary.__contains__, known=spelling.recognises)
+        reply = serving.domains.other_language_reply(language) if language else None
+        return ("other_language", reply) if reply else None
 
     def history(self, conversation_id: str, *, owner: str | None = None) -> list[Turn]:
         """The turns of a conversation ``owner`` may see; :class:`ConversationNotFound` otherwise."""
@@ -359,8 +397,11 @@ class Pipeline:
         )
 
     @staticmethod
-    def _refusal(reason: str, message: str, domain: str | None, rewritten: str, version: str) -> ChatResult:
-        return ChatResult("", message, [], Refusal(reason, message), domain, rewritten, None, None, version)  # type: ignore[arg-type]
+    def _refusal(
+        reason: str, message: str, domain: str | None, rewritten: str, version: str, *, kind: str | None = None
+    ) -> ChatResult:
+        refusal = Refusal(reason, message, kind)  # type: ignore[arg-type]
+        return ChatResult("", message, [], refusal, domain, rewritten, None, None, version)
 
 
 def build_pipeline(

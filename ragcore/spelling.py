@@ -83,6 +83,13 @@ class SpellingCorrector:
 
         return _WORD.sub(corrected, text)
 
+    def recognises(self, word: str) -> bool:
+        """A corpus or English word, or a misspelling of a corpus word (``ragcore.languages`` asks)."""
+        lower = word.lower()
+        if lower in self.vocabulary or lower in self.english:
+            return True
+        return len(lower) >= MIN_LENGTH and bool(self._candidates(lower))
+
     def _unknown(self, word: str, *, first: bool) -> bool:
         """Neither the corpus nor the word list knows it, and it is not a contraction ("doesn't"),
         a name or an acronym ("Ambetter", "FMLA")."""

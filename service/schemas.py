@@ -49,6 +49,11 @@ class CitationPublic(BaseModel):
 class RefusalPublic(BaseModel):
     reason: Literal["out_of_scope", "insufficient_evidence", "unsafe"]
     message: str
+    kind: Literal["small_talk", "other_language"] | None = Field(
+        None,
+        description="Set when the message was no question for the sources: small talk ('hi', 'thanks', "
+        "'who are you?') or a message in another language; the message is Docent's reply.",
+    )
 
 
 class ChatPublic(BaseModel):

@@ -55,12 +55,16 @@
     insufficient_evidence: "My sources don't answer that",
     unsafe: "I can't help with that",
   };
+  // replies to messages that are no question for the sources ("hi", a question in Spanish)
+  const KIND_LABELS = { small_talk: null, other_language: "Please ask in English" };
 
   function renderAnswer(result) {
     const box = el("div", { class: "turn " + (result.refusal ? "refusal" : "assistant"), "data-role": "assistant" });
     if (result.notice) box.appendChild(el("p", { class: "notice", role: "alert", text: result.notice }));
     if (result.refusal) {
-      box.appendChild(el("p", { class: "refusal-reason", text: REFUSAL_LABELS[result.refusal.reason] || "Refused" }));
+      const kind = result.refusal.kind;
+      const label = kind in KIND_LABELS ? KIND_LABELS[kind] : REFUSAL_LABELS[result.refusal.reason] || "Refused";
+      if (label) box.appendChild(el("p", { class: "refusal-reason", text: label }));
       box.appendChild(el("p", { class: "refusal-message", text: result.refusal.message }));
     } else {
       const byNumber = new Map(result.citations.map((c) => [c.n, c]));

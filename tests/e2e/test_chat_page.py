@@ -66,6 +66,19 @@ def test_ask_read_a_citation_and_see_a_refusal(page_server, tmp_path):
         assert "I can't help with that" in unsafe.locator(".refusal-reason").inner_text()
         assert unsafe.locator("button.cite").count() == 0
 
+        # small talk is a reply, not "Outside what I cover"; another language is asked for English
+        for message, expected, label in (
+            ("thanks!", "You're welcome", None),
+            ("¿Qué es el asma?", "inglés", "English"),
+        ):
+            page.get_by_label("Your question").fill(message)
+            page.get_by_role("button", name="Ask").click()
+            page.locator(".turn.refusal").nth(2 if label is None else 3).wait_for(timeout=30_000)
+            reply = page.locator(".turn.refusal").last
+            assert expected in reply.inner_text()
+            reasons = reply.locator(".refusal-reason")
+            assert reasons.count() == 0 if label is None else label in reasons.inner_text()
+
         page.get_by_role("button", name="New conversation").click()
         assert page.locator(".turn").count() == 0
     assert not errors

@@ -21,7 +21,7 @@ def test_answer_quotes_are_exact_sentences_of_the_cited_documents(client):
 def test_refusals_never_carry_citations(client):
     for question in ("What's a good pasta recipe?", "Who won the 2018 World Cup?"):
         result = chat(client, question)
-        assert result["refusal"]["reason"] == "out_of_scope"
+        assert result["refusal"]["reason"] == "out_of_scope" and result["refusal"]["kind"] is None
         assert result["citations"] == [] and "[1]" not in result["answer"]
 
 
@@ -86,6 +86,37 @@ def test_a_misspelled_question_refused_as_typed_is_answered_as_meant(client):
     question = "my friend keeps texting me that she wants to die, who can I call?"
     assert chat(client, question)["rewritten_query"] == question
     assert chat(client, "recomend a good movie for tonight")["refusal"]["reason"] == "out_of_scope"
+
+
+def test_small_talk_gets_its_reply_and_leaves_the_conversation_topic_alone(client):
+    hello = chat(client, "hi")
+    conversation = hello["conversation_id"]
+    assert hello["refusal"] == {"reason": "out_of_scope", "message": hello["answer"], "kind": "small_talk"}
+    assert hello["answer"].startswith("Hello")
+    assert chat(client, "What is asthma?", conversation)["refusal"] is None
+    # "thanks" was read as "thanks (asthma)" and answered with asthma quotes again
+    thanks = chat(client, "thanks!", conversation)
+    assert thanks["refusal"]["reason"] == "out_of_scope" and "welcome" in thanks["answer"]
+    assert thanks["citations"] == [] and thanks["rewritten_query"] == "thanks!"
+    follow = chat(client, "How is it treated?", conversation)  # the topic is still asthma's
+    assert "asthma" in follow["rewritten_query"].lower()
+    assert follow["citations"][0]["doc_id"] == "healthcare/asthma.md"
+    # it was answered from a page on informed consent
+    about = chat(client, "are you a real doctor?")
+    assert about["refusal"]["reason"] == "out_of_scope" and about["citations"] == []
+    assert "not a doctor" in about["answer"]
+    turns = client.get(f"/v1/conversations/{conversation}").json()["turns"]
+    assert [t["content"] for t in turns if t["role"] == "user"][2] == "thanks!"
+
+
+def test_a_question_in_another_language_is_told_that_docent_reads_english(client):
+    # "¿Qué es el asma?" was told Docent covers healthcare, law and education; the German question
+    # that its sources don't answer
+    for question, own_language in (("¿Qué es el asma?", "inglés"), ("Was sind die Symptome von Diabetes?", "Englisch")):
+        result = chat(client, question)
+        assert result["refusal"]["reason"] == "out_of_scope" and result["refusal"]["kind"] == "other_language"
+        assert own_language in result["answer"] and "in English" in result["answer"] and result["citations"] == []
+    assert "English" not in chat(client, "what does pro bono mean?")["answer"]  # English with Latin words
 
 
 def test_a_new_topic_inside_a_conversation_is_not_bent_to_the_old_one(client):
