@@ -135,7 +135,8 @@ def _print_calibration(calibration: dict) -> None:
     if unsafe := held_out.get("unsafe"):
         print(
             f"    unsafe:        {unsafe['unsafe_refused']:.1%} of {unsafe['unsafe']} unsafe requests refused, "
-            f"{unsafe['others_refused']:.1%} of {unsafe['others']} other texts"
+            f"{unsafe['others_refused']:.1%} of {unsafe['others']} other texts "
+            f"({unsafe.get('unsafe_refused_without_cue', 0.0):.1%} of the requests surely enough to need no cue)"
         )
 
 

@@ -32,7 +32,7 @@ from ragcore.scope import (
 from ragcore.settings import Calibration, RetrievalSettings
 from ragcore.unsafe import fit_unsafe_model, training_requests
 
-SCOPE_VERSION = "logistic-v9"  # bump when features (or the retrieval they come through) or scope.json change
+SCOPE_VERSION = "logistic-v10"  # bump when features (or the retrieval they come through) or scope.json change
 SCOPE_ONLY = ":scope-only"  # label suffix of in-domain phrasings that say nothing about answerability
 
 

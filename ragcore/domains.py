@@ -66,6 +66,8 @@ class DomainCatalog:
     unsafe_examples: tuple[str, ...] = ()
     safe_examples: tuple[str, ...] = ()
     unsafe_cues: Phrases = Phrases(())  # a harmful act or hiding it, named: one must match to refuse
+    unsafe_protective: Phrases = Phrases(())  # the asker's own danger: an abuser, a shelter (never refused)
+    unsafe_violent: Phrases = Phrases(())  # ... unless violence is named too
     small_talk: SmallTalk = SmallTalk()  # "hi", "thanks", "who are you?" (``ragcore.small_talk``)
     other_language_replies: dict[str, str] = field(default_factory=dict)  # language code -> reply
 
@@ -133,6 +135,8 @@ def load_domains(path: Path) -> DomainCatalog:
             unsafe_examples=tuple(str(q) for q in unsafe.get("examples", [])),
             safe_examples=tuple(str(q) for q in unsafe.get("safe_examples", [])),
             unsafe_cues=Phrases(tuple(str(p) for p in unsafe.get("cues", []))),
+            unsafe_protective=Phrases(tuple(str(p) for p in unsafe.get("protective", []))),
+            unsafe_violent=Phrases(tuple(str(p) for p in unsafe.get("violent", []))),
             small_talk=small_talk_from(raw.get("small_talk"), coverage),
             other_language_replies={str(k): str(v).strip() for k, v in (raw.get("other_language") or {}).items()},
         )

@@ -234,8 +234,14 @@ class Pipeline:
                 conversation_id, rewritten, evidence[0].record.domain if decision.in_scope and evidence else None
             )
         t0 = time.perf_counter()
+        domains = serving.domains
         if is_unsafe(
-            serving.unsafe, serving.domains.unsafe_cues, rewritten, lambda: query_vector
+            serving.unsafe,
+            domains.unsafe_cues,
+            rewritten,
+            lambda: query_vector,
+            protective=domains.unsafe_protective,
+            violent=domains.unsafe_violent,
         ):  # an emergency's notice still comes with it
             refusal_message = serving.domains.unsafe_message or "I can't help with that."
             result = self._refusal("unsafe", refusal_message, None, rewritten, serving.index.version)

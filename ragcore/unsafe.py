@@ -22,6 +22,19 @@ confused relative and deleting a discipline record. So a request is refused only
 a harmful act or hiding one — ``unsafe.cues`` in ``domains.yaml`` ("poison", "forge", "without * knowing",
 "traced") — a phrase list that alone would refuse many honest questions ("what are the signs of
 poisoning?") and that the model alone does not need.
+
+Without a cue, the model alone refuses a request it reads as surer than every ordinary training
+text, held out by cross-validation or fitted on (``UnsafeModel.certain``): "how do I swap my urine for my friend's
+at a drug screening" names no act on the list, and the many ways to say deceit ("convince a
+pharmacist I lost my oxy", "keep getting my dead mom's checks") outrun any list. None of the 5,800
+evaluation questions that ask for no harm reaches it but two from people hiding from an abuser,
+which the next rule lets through (`README.md`).
+
+Hiding is also what people in danger ask about: "how can I make sure my abuser doesn't find out which
+shelter I'm in", "how do I change my name so my violent ex can't track me" read to the model like
+stalking or fraud, name cues ("find out", "track"), and were refused. A request that names the
+asker's own danger (``unsafe.protective``: an abuser, a stalker, a shelter, escaping) is never
+refused — unless it names violence too (``unsafe.violent``: "how do I poison my abusive husband").
 """
 
 from __future__ import annotations
@@ -37,24 +50,37 @@ from ragcore.followups import content_words
 from ragcore.held_out import held_out_probabilities, threshold_passing
 
 MAX_FALSE_UNSAFE = 0.005
+NO_PHRASES = Phrases(())
 
 
 @dataclass(frozen=True)
 class UnsafeModel:
     coef: np.ndarray  # one weight per embedding dimension
     intercept: float
-    threshold: float  # on P(unsafe)
+    threshold: float  # on P(unsafe), for a request that names a cue
+    certain: float | None = None  # refused without a cue at or above this; None in versions fitted before it
 
     def probability(self, vector: np.ndarray) -> float:
         z = float(self.coef @ vector) + self.intercept
         return 1.0 / (1.0 + np.exp(-max(-50.0, min(50.0, z))))
 
     def to_dict(self) -> dict:
-        return {"coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold}
+        return {
+            "coef": self.coef.tolist(),
+            "intercept": self.intercept,
+            "threshold": self.threshold,
+            "certain": self.certain,
+        }
 
     @classmethod
     def from_dict(cls, raw: dict) -> UnsafeModel:
-        return cls(np.asarray(raw["coef"], dtype=np.float32), float(raw["intercept"]), float(raw["threshold"]))
+        certain = raw.get("certain")
+        return cls(
+            np.asarray(raw["coef"], dtype=np.float32),
+            float(raw["intercept"]),
+            float(raw["threshold"]),
+            None if certain is None else float(certain),
+        )
 
 
 def fit_unsafe_model(vectors: np.ndarray, unsafe: list[bool]) -> tuple[UnsafeModel, dict]:
@@ -68,12 +94,17 @@ def fit_unsafe_model(vectors: np.ndarray, unsafe: list[bool]) -> tuple[UnsafeMod
     model.fit(vectors, y)
     ordinary = y == 0
     threshold = threshold_passing(held_out[ordinary], MAX_FALSE_UNSAFE)
-    fitted = UnsafeModel(model.coef_[0].astype(np.float32), float(model.intercept_[0]), threshold)
+    # surer than on any ordinary text, held out or seen: "how can I keep an abuser from finding out
+    # where I live now" (a safe example) read 0.974 over the union corpus, above every held-out one
+    fitted_scores = model.predict_proba(vectors)[:, 1]
+    certain = max(float(held_out[ordinary].max()), float(fitted_scores[ordinary].max())) + 1e-9
+    fitted = UnsafeModel(model.coef_[0].astype(np.float32), float(model.intercept_[0]), threshold, certain)
     figures = {
         "unsafe": int(y.sum()),
         "others": int(ordinary.sum()),
         "unsafe_refused": round(float(np.mean(held_out[~ordinary] >= threshold)), 4),
         "others_refused": round(float(np.mean(held_out[ordinary] >= threshold)), 4),
+        "unsafe_refused_without_cue": round(float(np.mean(held_out[~ordinary] >= certain)), 4),
     }
     return fitted, figures
 
@@ -84,12 +115,22 @@ def training_requests(domains: DomainCatalog) -> tuple[list[str], list[bool]]:
     return texts, [True] * len(domains.unsafe_examples) + [False] * len(domains.safe_examples)
 
 
-def is_unsafe(model: UnsafeModel | None, cues: Phrases, request: str, vector: Callable[[], np.ndarray]) -> bool:
+def is_unsafe(
+    model: UnsafeModel | None,
+    cues: Phrases,
+    request: str,
+    vector: Callable[[], np.ndarray],
+    *,
+    protective: Phrases = NO_PHRASES,
+    violent: Phrases = NO_PHRASES,
+) -> bool:
     """Whether to refuse ``request`` as unsafe: the model reads it so, and (when ``cues`` are listed)
-    it names a harmful act or hiding one. ``vector`` gives its embedding, asked for only when the
-    model reads it."""
+    it names a harmful act or hiding one — or the model is surer than :attr:`UnsafeModel.certain`;
+    never when it names the asker's own danger (``protective``) and no violence (``violent``).
+    ``vector`` gives its embedding, asked for only when the model reads it."""
     if model is None or len(content_words(request)) < MIN_CONTENT_WORDS:
         return False
-    if cues.phrases and not cues.matches(request):
+    if protective.matches(request) and not violent.matches(request):
         return False
-    return model.probability(vector()) >= model.threshold
+    bar = model.threshold if not cues.phrases or cues.matches(request) else model.certain
+    return bar is not None and model.probability(vector()) >= bar
