@@ -1,8 +1,9 @@
 """The answer pipeline and its composition root, :func:`build_pipeline`.
 
-conversation history -> standalone query -> hybrid retrieval -> scope guard -> evidence gate (when
-refused: once more with misspelled words corrected) -> unsafe-request check -> answer generation ->
-citation check -> disclaimer / emergency notice -> result.
+small talk or another language? (a reply, no search) -> conversation history -> standalone query ->
+hybrid retrieval -> scope guard -> evidence gate (when refused: once more with misspelled words
+corrected) -> unsafe-request check -> answer generation -> citation check -> disclaimer / emergency
+notice -> result.
 """
 
 from __future__ import annotations
@@ -243,7 +244,7 @@ class Pipeline:
             protective=domains.unsafe_protective,
             violent=domains.unsafe_violent,
         ):  # an emergency's notice still comes with it
-            refusal_message = serving.domains.unsafe_message or "I can't help with that."
+            refusal_message = domains.unsafe_message or "I can't help with that."
             result = self._refusal("unsafe", refusal_message, None, rewritten, serving.index.version)
         else:
             result = self._respond(
