@@ -23,24 +23,22 @@ from ragcore.chunking import CHUNKER_VERSION
 from ragcore.citations import cite
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
 from ragcore.decision import decide
-from ragcore.domains import DomainCatalog, load_domains
+from ragcore.domains import DomainCatalog
 from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of, make_embedder
-from ragcore.emergency import EmergencyModel, Urgency, urgency
+from ragcore.emergency import Urgency, urgency
 from ragcore.errors import ConversationFull, ConversationNotFound
-from ragcore.extractive import ExtractiveGenerator
 from ragcore.followups import is_context_dependent, rewrite_query, topic_of, topical_words, with_previous_topic
-from ragcore.generation import AnswerGenerator, TokenSink
+from ragcore.generation import TokenSink
 from ragcore.index_store import IndexStore
 from ragcore.injection import screen_evidence
-from ragcore.languages import language_of
-from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex, check_manifest, load_version
+from ragcore.loaded_index import check_manifest, load_version
 from ragcore.provisions import provision_text
-from ragcore.retrieval import HybridRetriever, ScoredChunk
-from ragcore.scope import ScopeDecision, ScopeGuard
+from ragcore.retrieval import ScoredChunk
+from ragcore.scope import ScopeDecision
+from ragcore.serving import Serving
 from ragcore.settings import Settings
-from ragcore.spelling import SpellingCorrector
-from ragcore.unsafe import UnsafeModel, is_unsafe
+from ragcore.unsafe import is_unsafe
 
 if TYPE_CHECKING:
     from ragcore.llm.resilience import ResilientChat
@@ -54,43 +52,6 @@ class ChatListener(Protocol):
     def meta(self, conversation_id: str, rewritten_query: str, domain: str | None) -> None: ...
 
     def token(self, text: str) -> None: ...
-
-
-class Serving:
-    """Everything that belongs to one loaded index version, swapped as a unit."""
-
-    def __init__(
-        self,
-        index: LoadedIndex,
-        settings: Settings,
-        *,
-        embedder: Embedder | None = None,
-        chat: ResilientChat | None = None,
-    ) -> None:
-        self.index = index
-        self.domains = load_domains(index.path / DOMAINS_FILE)
-        self.retriever = HybridRetriever(index, settings.retrieval)
-        self.spelling = SpellingCorrector(index.vocabulary)
-        self.scope = ScopeGuard.from_params(index.scope_model, index.scope_examples)
-        emergency = index.scope_model.get("emergency")  # absent from versions fitted before it existed
-        self.emergency = EmergencyModel.from_dict(emergency) if emergency else None
-        unsafe = index.scope_model.get("unsafe")
-        self.unsafe = UnsafeModel.from_dict(unsafe) if unsafe else None
-        self.generator: AnswerGenerator = ExtractiveGenerator(
-            index.sentence_vectors, max_sentences=settings.answer.max_sentences, margin=settings.answer.sentence_margin
-        )
-        if chat is not None and embedder is not None:
-            from ragcore.llm.generator import LLMGenerator
-            from ragcore.llm.verify import SupportScorer
-
-            self.generator = LLMGenerator(
-                chat,
-                SupportScorer(embedder, embedding_weight=settings.llm.embedding_weight),
-                self.generator,
-                settings.llm,
-                name=f"llm:{settings.generator}" if settings.generator != "extractive" else "llm",
-                max_sentences=settings.answer.max_sentences,
-            )
 
 
 class Pipeline:
@@ -170,7 +131,7 @@ class Pipeline:
             if sum(t.role == "user" for t in turns) >= max_turns:
                 raise ConversationFull(conversation_id, max_turns)
         timings: dict[str, float] = {}
-        aside = self._reply_without_sources(serving, message)
+        aside = serving.reply_without_sources(message)
         if aside is not None:
             rewritten, topic = message.strip(), ""
             if listener is not None:
@@ -253,18 +214,6 @@ class Pipeline:
         timings["generate"] = _ms(t0)
         result.notice = urgent.notice if urgent else None
         return result, rewritten, topic
-
-    @staticmethod
-    def _reply_without_sources(serving: Serving, message: str) -> tuple[str, str] | None:
-        """``(kind, reply)`` for a message that is no question for the sources: small talk ("thanks",
-        "who are you?", ``ragcore.small_talk``) or a message in another language (``ragcore.languages``)."""
-        small_talk = serving.domains.small_talk.kind_of(message)
-        if small_talk is not None:
-            return "small_talk", small_talk.reply
-        spelling = serving.spelling
-        language = language_of(message, corpus_word=spelling.vocabulary.__contains__, known=spelling.recognises)
-        reply = serving.domains.other_language_reply(language) if language else None
-        return ("other_language", reply) if reply else None
 
     def history(self, conversation_id: str, *, owner: str | None = None) -> list[Turn]:
         """The turns of a conversation ``owner`` may see; :class:`ConversationNotFound` otherwise."""

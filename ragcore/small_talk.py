@@ -20,6 +20,10 @@ from dataclasses import dataclass
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(text.lower().replace("’", "'")))
+
+
 @dataclass(frozen=True)
 class SmallTalkKind:
     name: str
@@ -36,7 +40,7 @@ class SmallTalk:
 
     def kind_of(self, message: str) -> SmallTalkKind | None:
         """The kind whose reply ``message`` gets, or None when it is not made of small-talk phrases."""
-        words = _WORD.findall(message.lower().replace("’", "'"))
+        words = _words(message)
         matched: set[str] = set()
         at = 0
         while at < len(words):
@@ -51,11 +55,11 @@ class SmallTalk:
             at += length
         return next((k for k in self.kinds if k.name in matched), None)
 
-    def _longest_phrase_at(self, words: list[str], at: int) -> tuple[str, int] | None:
+    def _longest_phrase_at(self, words: tuple[str, ...], at: int) -> tuple[str, int] | None:
         best: tuple[str, int] | None = None
         for kind in self.kinds:
             for phrase in kind.phrases:
-                if tuple(words[at : at + len(phrase)]) == phrase and (best is None or len(phrase) > best[1]):
+                if words[at : at + len(phrase)] == phrase and (best is None or len(phrase) > best[1]):
                     best = (kind.name, len(phrase))
         return best
 
@@ -67,7 +71,7 @@ def small_talk_from(raw: dict | None, coverage: str) -> SmallTalk:
     kinds = tuple(
         SmallTalkKind(
             str(name),
-            tuple(tuple(_WORD.findall(str(p).lower().replace("’", "'"))) for p in body["phrases"]),
+            tuple(_words(str(p)) for p in body["phrases"]),
             str(body["reply"]).strip().replace("{coverage}", coverage),
         )
         for name, body in raw["kinds"].items()
