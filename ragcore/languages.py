@@ -63,19 +63,21 @@ def language_of(text: str, *, corpus_word: Callable[[str], bool], known: Callabl
     letters = [c for c in text if c.isalpha()]
     if not letters:
         return None
-    scripts = [unicodedata.name(c, "UNKNOWN").split()[0] for c in letters]
+    # an ASCII letter is Latin: only the others are looked up (this runs on every message)
+    scripts = [unicodedata.name(c, "UNKNOWN").split()[0] for c in letters if not c.isascii()]
     if sum(s != "LATIN" for s in scripts) * 2 > len(letters):
         found = sorted({_SCRIPTS[s] for s in scripts if s in _SCRIPTS})
         return "ja" if "ja" in found else next(iter(found), UNDETERMINED)  # kanji are CJK too
     words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
     lists = common_words()
     english = lists["en"]
+    english_like = [w for w in words if w in english or corpus_word(w)]  # asked once per word, not per language
     best, best_score = None, (0, 0)
     for language, common in lists.items():
         if language == "en":
             continue
         only_here = sum(w in common and w not in english for w in words)
-        only_english = sum((w in english or corpus_word(w)) and w not in common for w in words)
+        only_english = sum(w not in common for w in english_like)
         in_common = sum(w in common for w in words)
         if only_here >= MIN_COMMON and only_here > only_english and in_common * 2 >= len(words):
             if (only_here, in_common) > best_score:
