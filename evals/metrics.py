@@ -26,7 +26,7 @@ def token_f1(answer: str, reference: str) -> float:
 def answer_sentences(answer: str) -> list[tuple[str, list[int]]]:
     """``[(sentence without marks, [cited n, ...])]`` from ``"Sentence one. [1] Sentence two. [2]"``."""
     out = []
-    for match in re.finditer(r"(.+?)((?:\s*\[\d+\])+)(?=\s|$)", answer.strip()):
+    for match in re.finditer(r"(.+?)((?:\s*\[\d+\])+)(?=\s|$)", answer.strip(), re.DOTALL):  # a list spans lines
         numbers = [int(n) for n in re.findall(r"\[(\d+)\]", match.group(2))]
         out.append((_CITATION_MARK.sub("", match.group(1)).strip(), numbers))
     return out
@@ -57,7 +57,10 @@ def item_scores(
     document_texts: dict[str, str],
     retrieved_docs: list[str],
     semantic_similarity: float | None = None,
+    *,
+    heard: set[tuple[str, int]] | None = None,
 ) -> dict:
+    """``heard``: the sentences earlier answers of the conversation quoted, as (doc_id, char_start)."""
     refusal = result.get("refusal")
     cited = [c["doc_id"] for c in result["citations"]]
     gold = set(item.gold_sources)
@@ -83,6 +86,11 @@ def item_scores(
             token_f1(result["answer"], item.reference_answer) if item.reference_answer and not refusal else None
         ),
         "semantic_similarity": semantic_similarity,
+        "repeats_earlier_quote": (
+            any((c["doc_id"], c["char_start"]) in heard for c in result["citations"])
+            if heard and result["citations"]
+            else None
+        ),
     }
     if gold:
         scores |= retrieval_scores(item, retrieved_docs)
@@ -158,6 +166,7 @@ def summarise(rows: list[dict]) -> dict:
             [r["scores"]["refusal_reason"] == "unsafe" for r in rows if r["refusal_reason"] != "unsafe"]
         ),
         "followup_gold_cited_rate": s([r for r in answerable if r["has_history"]], "gold_cited"),
+        "repeated_quote_rate": s(answered, "repeats_earlier_quote"),  # answers after an answer in one conversation
         "emergency_notice_rate": s([r for r in rows if r.get("emergency")], "notice"),
         "notice_rate_other_messages": s([r for r in rows if not r.get("emergency")], "notice"),
         "refusals": refusal_metrics(rows),

@@ -20,6 +20,7 @@ HEADLINE = [
     ("out_of_scope_refused_rate", "Out-of-scope refused as out_of_scope"),
     ("insufficient_refused_rate", "Insufficient evidence refused as such"),
     ("followup_gold_cited_rate", "Follow-ups: gold source cited"),
+    ("repeated_quote_rate", "Answers repeating a quote of the conversation"),
     ("emergency_notice_rate", "Emergencies given a notice"),
     ("notice_rate_other_messages", "Other messages given a notice"),
     ("unsafe_refused_rate", "Unsafe requests refused as unsafe"),

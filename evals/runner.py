@@ -22,9 +22,12 @@ def run_items(target: ChatTarget, items: list[EvalItem], *, embedder=None, progr
     rows = []
     for item in tqdm(items, disable=not progress, desc="evaluating", unit="item"):
         conversation_id = None
+        heard: set[tuple[str, int]] = set()  # sentences the conversation's answers quoted so far
         for turn in item.history:
             if turn.get("role") == "user":
-                conversation_id = target.chat(turn["content"], conversation_id)["conversation_id"]
+                earlier = target.chat(turn["content"], conversation_id)
+                conversation_id = earlier["conversation_id"]
+                heard |= {(c["doc_id"], c["char_start"]) for c in earlier["citations"]}
         started = time.perf_counter()
         result = target.chat(item.question, conversation_id)
         latency = (time.perf_counter() - started) * 1000
@@ -53,7 +56,7 @@ def run_items(target: ChatTarget, items: list[EvalItem], *, embedder=None, progr
                 "retrieved": retrieved,
                 "latency_ms": round(latency, 2),
                 "timings_ms": result.get("timings_ms", {}),
-                "scores": item_scores(item, result, texts, retrieved, similarity),
+                "scores": item_scores(item, result, texts, retrieved, similarity, heard=heard),
             }
         )
     return rows

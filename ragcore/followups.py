@@ -60,6 +60,14 @@ _BEFORE_THE_NOUN_WILL = {
     'a', 'the', 'my', 'your', 'his', 'her', 'our', 'their', 'own', 'living', 'last', 'new', 'old', 'valid',
     'handwritten', 'holographic', 'written', 'simple', 'at',
 }
+# "tell me more", "what else?", "can you elaborate on that?", "go on": a request for more of the same
+_MORE = {'more', 'else', 'elaborate', 'continue', 'further', 'expand', 'additional', 'go', 'going'}
+_MORE_REQUEST_WORDS = _PRONOUNS | _MORE | {
+    'a', 'about', 'and', 'any', 'anything', 'bit', 'can', 'could', 'detail', 'details', 'do', 'explain', 'give',
+    'i', 'info', 'information', 'is', 'keep', 'know', 'let', 'little', 'me', 'need', 'ok', 'okay', 'on', 'please',
+    'say', 'should', 'so', 'some', 'something', 'tell', 'there', 'to', 'us', 'what', "what's", 'whats', 'would',
+    'you',
+}
 # fmt: on
 _CONTINUATIONS = ("and ", "so ", "but ", "also ", "then ", "what about", "how about", "or ", "plus ")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
@@ -125,6 +133,17 @@ def _refers(words: list[str], i: int, topical: int) -> bool:
         # take?" still asks about the earlier thing (few topical words of its own)
         return not (before in _BE and "to" in words[i + 1 :] and topical >= 3)
     return True
+
+
+def asks_for_more(question: str, topic: str = "") -> bool:
+    """Whether ``question`` only asks to hear more of what was being said about ``topic`` ("tell me
+    more", "what else?", "tell me more about asthma" after asthma): its answer should not repeat
+    sentences already quoted."""
+    words = {w.lower() for w in _WORD.findall(question)}
+    if words & {"go", "going"} and not words & {"on", "keep"}:
+        return False  # "go" alone is not "go on"
+    on_topic = {w.lower() for w in _WORD.findall(topic)}
+    return bool(words & _MORE) and words <= _MORE_REQUEST_WORDS | on_topic
 
 
 def topic_of(question: str) -> str:

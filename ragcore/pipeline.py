@@ -28,7 +28,14 @@ from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of, make_embedder
 from ragcore.emergency import Urgency, urgency
 from ragcore.errors import ConversationFull, ConversationNotFound
-from ragcore.followups import is_context_dependent, rewrite_query, topic_of, topical_words, with_previous_topic
+from ragcore.followups import (
+    asks_for_more,
+    is_context_dependent,
+    rewrite_query,
+    topic_of,
+    topical_words,
+    with_previous_topic,
+)
 from ragcore.generation import TokenSink
 from ragcore.index_store import IndexStore
 from ragcore.injection import screen_evidence
@@ -131,7 +138,7 @@ class Pipeline:
             if sum(t.role == "user" for t in turns) >= max_turns:
                 raise ConversationFull(conversation_id, max_turns)
         timings: dict[str, float] = {}
-        aside = serving.reply_without_sources(message)
+        aside = serving.reply_without_sources(message, _last_answer_sources(turns))
         if aside is not None:
             rewritten, topic = message.strip(), ""
             if listener is not None:
@@ -150,7 +157,14 @@ class Pipeline:
             conversation_id,
             [
                 Turn("user", message, user_meta),
-                Turn("assistant", result.answer, {"refusal": result.refusal.reason if result.refusal else None}),
+                Turn(
+                    "assistant",
+                    result.answer,
+                    {
+                        "refusal": result.refusal.reason if result.refusal else None,
+                        "quoted": [[c.doc_id, c.char_start] for c in result.citations],
+                    },
+                ),
             ],
         )
         return result
@@ -165,10 +179,16 @@ class Pipeline:
         timings: dict[str, float],
     ) -> tuple[ChatResult, str, str]:
         """``(result, standalone query, topic)`` for a question to the sources; small talk earlier in
-        the conversation lends no topic."""
-        topics = [self._topic_of(t) for t in turns if t.role == "user" and not t.meta.get("aside")]
-        rewritten, topic = rewrite_query(message, topics)
-        rewritten = self._condense(message, turns, topics) or rewritten
+        the conversation lends no topic. A request for more ("tell me more", "what else?") asks the
+        previous question again, and its answer quotes only sentences not quoted before."""
+        asked = [t for t in turns if t.role == "user" and not t.meta.get("aside")]
+        topics = [self._topic_of(t) for t in asked]
+        more = asks_for_more(message, next((t for t in reversed(topics) if t), ""))
+        if more and asked and asked[-1].meta.get("rewritten_query"):  # "tell me more": the same question again
+            rewritten, topic = asked[-1].meta["rewritten_query"], topics[-1]
+        else:
+            rewritten, topic = rewrite_query(message, topics)
+            rewritten = self._condense(message, turns, topics) or rewritten
         t0 = time.perf_counter()
         query_vector = self.embedder.embed_query(rewritten)
         timings["embed"] = _ms(t0)
@@ -209,7 +229,13 @@ class Pipeline:
             result = self._refusal("unsafe", refusal_message, None, rewritten, serving.index.version)
         else:
             result = self._respond(
-                serving, rewritten, query_vector, evidence, decision, on_token=listener.token if listener else None
+                serving,
+                rewritten,
+                query_vector,
+                evidence,
+                decision,
+                on_token=listener.token if listener else None,
+                already_said=_quoted_in(turns) if more else frozenset(),
             )
         timings["generate"] = _ms(t0)
         result.notice = urgent.notice if urgent else None
@@ -323,7 +349,10 @@ class Pipeline:
         decision: ScopeDecision,
         *,
         on_token: TokenSink | None = None,
+        already_said: frozenset[tuple[str, int]] = frozenset(),
     ) -> ChatResult:
+        """The answer, or the refusal the decision calls for. Sentences in ``already_said`` (document,
+        offset) are not quoted again: the user asked for more ("tell me more")."""
         version = serving.index.version
         if not decision.in_scope or not evidence:
             return self._refusal("out_of_scope", _out_of_scope_message(serving.domains), None, rewritten, version)
@@ -333,11 +362,21 @@ class Pipeline:
         evidence = screen_evidence(evidence)  # instructions inside documents are never evidence
         # a question that names a law is not answered from another law's sections while anything else is left
         evidence = [chunk for chunk in evidence if not chunk.other_law] or evidence
+        if already_said:
+            evidence = [_without_sentences(chunk, already_said) for chunk in evidence]
         draft = None
         if decision.enough_evidence:
             draft = provision_text(
                 serving.index, rewritten, query_vector, evidence, self.settings.answer.max_sentences
             ) or serving.generator.generate(rewritten, evidence, on_token=on_token)
+        if (not draft or not draft.sentences) and already_said:
+            message = (
+                f"I have quoted everything my sources say about “{rewritten}” closely enough to quote. "
+                "Ask about another side of it, or ask a professional."
+            )
+            result = self._refusal("insufficient_evidence", message, domain, rewritten, version)
+            result.disclaimer = disclaimer
+            return result
         if not draft or not draft.sentences:
             message = (
                 f"My sources don't answer that. I searched {serving.index.catalog.chunk_count} passages "
@@ -395,6 +434,25 @@ CONVERSATION_STORES: dict[str, Callable[[Settings], ConversationStore]] = {
     "sqlite": lambda s: SQLiteConversationStore(s.resolved_conversations_db),
     "redis": _redis_conversations,
 }
+
+
+def _last_answer_sources(turns: list[Turn]) -> list[str]:
+    """The documents the last reply to a question quoted, in citation order ("where did you get
+    that?" after "thanks" still means the answer before)."""
+    replies = [reply for asked, reply in zip(turns[::2], turns[1::2]) if not asked.meta.get("aside")]
+    return [doc_id for doc_id, _ in replies[-1].meta.get("quoted", ())] if replies else []
+
+
+def _quoted_in(turns: list[Turn]) -> frozenset[tuple[str, int]]:
+    """(document, offset) of every sentence the conversation's answers quoted."""
+    return frozenset(
+        (doc_id, start) for t in turns if t.role == "assistant" for doc_id, start in t.meta.get("quoted", ())
+    )
+
+
+def _without_sentences(chunk: ScoredChunk, sentences: frozenset[tuple[str, int]]) -> ScoredChunk:
+    kept = [s for s in chunk.sentences if (s.record.doc_id, s.record.start) not in sentences]
+    return dataclasses.replace(chunk, sentences=kept)
 
 
 def _out_of_scope_message(domains: DomainCatalog) -> str:

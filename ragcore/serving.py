@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ragcore.domains import load_domains
 from ragcore.embedding import Embedder
 from ragcore.emergency import EmergencyModel
+from ragcore.errors import DocumentNotFound
 from ragcore.extractive import ExtractiveGenerator
 from ragcore.generation import AnswerGenerator
 from ragcore.languages import language_of
@@ -14,6 +16,7 @@ from ragcore.loaded_index import DOMAINS_FILE, LoadedIndex
 from ragcore.retrieval import HybridRetriever
 from ragcore.scope import ScopeGuard
 from ragcore.settings import Settings
+from ragcore.small_talk import SmallTalkKind
 from ragcore.spelling import SpellingCorrector
 from ragcore.unsafe import UnsafeModel
 
@@ -42,7 +45,10 @@ class Serving:
         unsafe = index.scope_model.get("unsafe")
         self.unsafe = UnsafeModel.from_dict(unsafe) if unsafe else None
         self.generator: AnswerGenerator = ExtractiveGenerator(
-            index.sentence_vectors, max_sentences=settings.answer.max_sentences, margin=settings.answer.sentence_margin
+            index.sentence_vectors,
+            max_sentences=settings.answer.max_sentences,
+            margin=settings.answer.sentence_margin,
+            document_text=lambda doc_id: index.catalog.document(doc_id).text,
         )
         if chat is not None and embedder is not None:
             from ragcore.llm.generator import LLMGenerator
@@ -57,13 +63,30 @@ class Serving:
                 max_sentences=settings.answer.max_sentences,
             )
 
-    def reply_without_sources(self, message: str) -> tuple[str, str] | None:
+    def reply_without_sources(self, message: str, last_quoted: Sequence[str] = ()) -> tuple[str, str] | None:
         """``(kind, reply)`` for a message that is no question for the sources: small talk ("thanks",
-        "who are you?", ``ragcore.small_talk``) or a message in another language (``ragcore.languages``)."""
+        "who are you?", "where did you get that?": ``ragcore.small_talk``; ``last_quoted`` are the
+        documents the last answer quoted) or a message in another language (``ragcore.languages``)."""
         small_talk = self.domains.small_talk.kind_of(message)
+        if small_talk is not None and small_talk.name == "sources":
+            return "small_talk", self._name_sources(small_talk, last_quoted)
         if small_talk is not None:
             return "small_talk", small_talk.reply
         spelling = self.spelling
         language = language_of(message, corpus_word=spelling.vocabulary.__contains__, known=spelling.recognises)
         reply = self.domains.other_language_reply(language) if language else None
         return ("other_language", reply) if reply else None
+
+    def _name_sources(self, kind: SmallTalkKind, doc_ids: Sequence[str]) -> str:
+        """``kind``'s reply naming each document by title and address, once, in citation order."""
+        named = []
+        for doc_id in dict.fromkeys(doc_ids):
+            try:
+                document = self.index.catalog.document(doc_id)
+            except DocumentNotFound:  # quoted from a version since replaced
+                continue
+            address = document.metadata.get("source")
+            named.append(f"“{document.title}” ({address or doc_id})")
+        if not named:
+            return kind.reply_without_sources or kind.reply.replace("{sources}", "no documents")
+        return kind.reply.replace("{sources}", "; ".join(named))

@@ -7,6 +7,10 @@ doctor?" was answered from a page on informed consent. Each now gets its kind's 
 ``domains.yaml`` (``small_talk``), as an ``out_of_scope`` refusal without citations, and leaves no
 topic behind for the next question.
 
+"where did you get that?" and "can you give me a link?" (kind ``sources``) are answered with the
+titles and addresses of the documents the last answer quoted, which the conversation remembers —
+before, they were read as follow-ups and answered with more quotes on the topic, or refused.
+
 A message is small talk only when it is made of nothing but the listed phrases (and filler words
 such as "docent", "oh", "so"): "hi, who are you?" is; "hi, what is asthma?" and "thanks, and how is
 it treated?" are questions and go to the sources as before.
@@ -28,7 +32,8 @@ def _words(text: str) -> tuple[str, ...]:
 class SmallTalkKind:
     name: str
     phrases: tuple[tuple[str, ...], ...]  # each phrase as its words
-    reply: str
+    reply: str  # for ``sources``: names the last answer's documents in ``{sources}``
+    reply_without_sources: str = ""  # ``sources`` when the last reply quoted nothing
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ def small_talk_from(raw: dict | None, coverage: str) -> SmallTalk:
             str(name),
             tuple(_words(str(p)) for p in body["phrases"]),
             str(body["reply"]).strip().replace("{coverage}", coverage),
+            str(body.get("reply_without_sources", "")).strip().replace("{coverage}", coverage),
         )
         for name, body in raw["kinds"].items()
     )

@@ -33,6 +33,20 @@ def test_follow_up_in_a_conversation_resolves_its_topic(client):
     assert follow["citations"][0]["doc_id"] == "healthcare/asthma.md"
 
 
+def test_asking_for_more_quotes_sentences_the_conversation_has_not_heard_yet(client):
+    first = chat(client, "What is asthma?")
+    heard = {(c["doc_id"], c["char_start"]) for c in first["citations"]}
+    for request in ("tell me more", "what else?", "tell me more about asthma"):
+        more = chat(client, request, first["conversation_id"])
+        assert more["refusal"] is None and "asthma" in more["rewritten_query"].lower()
+        quoted = {(c["doc_id"], c["char_start"]) for c in more["citations"]}
+        assert quoted and not quoted & heard, request
+        assert any(c["doc_id"] == "healthcare/asthma.md" for c in more["citations"])
+        heard |= quoted
+    again = chat(client, "What is asthma?", first["conversation_id"])  # asked again: the same answer
+    assert again["citations"] == first["citations"]
+
+
 def test_short_question_without_an_answer_of_its_own_is_read_with_the_conversation_topic(client):
     first = chat(client, "Who qualifies for a Pell Grant?")
     follow = chat(client, "How much is the award?", first["conversation_id"])
@@ -86,6 +100,20 @@ def test_a_misspelled_question_refused_as_typed_is_answered_as_meant(client):
     question = "my friend keeps texting me that she wants to die, who can I call?"
     assert chat(client, question)["rewritten_query"] == question
     assert chat(client, "recomend a good movie for tonight")["refusal"]["reason"] == "out_of_scope"
+
+
+def test_asked_where_an_answer_came_from_docent_names_the_documents_it_quoted(client):
+    answer = chat(client, "What is asthma?")
+    conversation = answer["conversation_id"]
+    chat(client, "thanks!", conversation)  # small talk between: the answer before is still meant
+    # it was read as "where did you get that? (asthma)" and answered with more asthma quotes
+    for question in ("where did you get that?", "can you give me a link?", "is that true?"):
+        reply = chat(client, question, conversation)
+        assert reply["refusal"]["kind"] == "small_talk" and reply["citations"] == []
+        for citation in answer["citations"]:
+            assert f"“{citation['title']}” ({citation['source'] or citation['doc_id']})" in reply["answer"]
+    fresh = chat(client, "where did you get that?")
+    assert fresh["citations"] == [] and "quoted no documents" in fresh["answer"]
 
 
 def test_small_talk_gets_its_reply_and_leaves_the_conversation_topic_alone(client):

@@ -53,6 +53,21 @@ def test_answer_sentences_and_faithfulness():
     assert faithfulness("No citation marks at all.", CITATIONS) is None
 
 
+def test_a_quote_that_spans_list_lines_is_one_answer_sentence():
+    quote = "Treatment may include:\n- Surgery.\n- Radiation therapy."
+    answer = f"{quote} [1] Steroids reduce swelling. [2]"
+    assert answer_sentences(answer) == [(quote, [1]), ("Steroids reduce swelling.", [2])]
+    assert faithfulness(answer, [{"n": 1, "quote": quote}, CITATIONS[1]]) == 1.0
+
+
+def test_an_answer_quoting_what_the_conversation_already_heard_is_a_repeat():
+    texts = {"healthcare/asthma.md": TEXT, "healthcare/covid-19.md": TEXT}
+    answer = result("Inhalers treat asthma. [1] Steroids reduce swelling. [2]", CITATIONS)
+    assert item_scores(ITEM, answer, texts, [], heard={("healthcare/asthma.md", 7)})["repeats_earlier_quote"]
+    assert not item_scores(ITEM, answer, texts, [], heard={("healthcare/asthma.md", 0)})["repeats_earlier_quote"]
+    assert item_scores(ITEM, answer, texts, [])["repeats_earlier_quote"] is None  # nothing heard before
+
+
 def test_citation_precision_recall_sections_and_quote_validity():
     texts = {"healthcare/asthma.md": TEXT, "healthcare/covid-19.md": TEXT}
     scores = item_scores(

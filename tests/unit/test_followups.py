@@ -1,6 +1,6 @@
 import pytest
 
-from ragcore.followups import is_context_dependent, rewrite_query, topic_of
+from ragcore.followups import asks_for_more, is_context_dependent, rewrite_query, topic_of
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,20 @@ def test_a_follow_up_on_a_living_will_carries_the_whole_name_forward():
     assert (
         rewrite_query("Do I need a lawyer to write one?", topics)[0] == "Do I need a lawyer to write one? (living will)"
     )
+
+
+@pytest.mark.parametrize(
+    "question", ["tell me more", "What else?", "anything else I should know?", "can you elaborate on that?", "go on"]
+)
+def test_a_request_for_more_of_the_same_is_recognised(question):
+    assert asks_for_more(question, "asthma")
+
+
+def test_a_request_for_more_may_name_the_topic_but_no_other():
+    assert asks_for_more("tell me more about asthma", "asthma")
+    assert not asks_for_more("tell me more about eczema", "asthma")
+
+
+@pytest.mark.parametrize("question", ["what else causes it?", "can I get more insulin?", "where do I go?", "and?"])
+def test_a_question_of_its_own_is_not_a_request_for_more(question):
+    assert not asks_for_more(question, "asthma")

@@ -54,7 +54,10 @@ def test_replies_name_what_docent_covers():
 
 def test_the_bundled_domains_reply_to_small_talk_and_other_languages():
     domains = load_domains(CORPUS / "domains.yaml")
-    assert {k.name for k in domains.small_talk.kinds} == {"about", "goodbye", "thanks", "greeting"}
+    assert {k.name for k in domains.small_talk.kinds} == {"about", "sources", "goodbye", "thanks", "greeting"}
+    sources = domains.small_talk.kind_of("thanks! where did you get that?")
+    assert sources is not None and sources.name == "sources" and "{sources}" in sources.reply
+    assert "healthcare, law and education" in sources.reply_without_sources
     about = domains.small_talk.kind_of("are you a real doctor?")
     assert about is not None and "not a doctor" in about.reply and "healthcare, law and education" in about.reply
     assert "no" in domains.small_talk.fillers  # quoted in the YAML: unquoted, no is a boolean
