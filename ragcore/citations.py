@@ -4,9 +4,34 @@ with ``GET /v1/documents/{doc_id}``)."""
 
 from __future__ import annotations
 
+import math
+import re
+
 from ragcore.answers import Citation
 from ragcore.catalog import Catalog
 from ragcore.generation import Draft
+
+_CITATION_MARK = re.compile(r"\[\d+\]")
+
+
+def holds_citation_mark(text: str) -> bool:
+    """Whether a source sentence holds what reads as a citation mark (a reference "[3]"): quoted,
+    it would pass for one of the answer's own marks, and a client would link it to the wrong source."""
+    return _CITATION_MARK.search(text) is not None
+
+
+# A sentence that stands word for word in this share of the documents (and in at least this many)
+# is a template's, not an answer: every GARD page of MedQuAD says "You can use the MedlinePlus
+# Medical Dictionary to look up the definitions for these medical terms." (1,121 pages), while
+# "This condition is inherited in an autosomal dominant pattern, which means…" (124 of 3,974)
+# still answers "Is it inherited?".
+TEMPLATE_SHARE = 0.05
+TEMPLATE_MIN_DOCUMENTS = 20
+
+
+def template_sentences(catalog: Catalog) -> frozenset[int]:
+    """Rows of the sentences a template repeats across the corpus: never quoted."""
+    return catalog.rows_shared_by(max(TEMPLATE_MIN_DOCUMENTS, math.ceil(TEMPLATE_SHARE * catalog.document_count)))
 
 
 def cite(catalog: Catalog, draft: Draft) -> tuple[str, list[Citation]]:

@@ -19,6 +19,7 @@ import numpy as np
 
 from ragcore.answers import ChatResult, Refusal
 from ragcore.blas_threads import limit_blas_threads
+from ragcore.catalog import SentenceRecord
 from ragcore.chunking import CHUNKER_VERSION
 from ragcore.citations import cite
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
@@ -351,8 +352,9 @@ class Pipeline:
         on_token: TokenSink | None = None,
         already_said: frozenset[tuple[str, int]] = frozenset(),
     ) -> ChatResult:
-        """The answer, or the refusal the decision calls for. Sentences in ``already_said`` (document,
-        offset) are not quoted again: the user asked for more ("tell me more")."""
+        """The answer, or the refusal the decision calls for. A template's sentences are never quoted
+        (``Serving.templates``), and those in ``already_said`` (document, offset) not
+        again: the user asked for more ("tell me more")."""
         version = serving.index.version
         if not decision.in_scope or not evidence:
             return self._refusal("out_of_scope", _out_of_scope_message(serving.domains), None, rewritten, version)
@@ -362,8 +364,12 @@ class Pipeline:
         evidence = screen_evidence(evidence)  # instructions inside documents are never evidence
         # a question that names a law is not answered from another law's sections while anything else is left
         evidence = [chunk for chunk in evidence if not chunk.other_law] or evidence
-        if already_said:
-            evidence = [_without_sentences(chunk, already_said) for chunk in evidence]
+        templates = serving.templates
+        if already_said or templates:
+            evidence = [
+                _without_sentences(chunk, lambda s: s.row in templates or (s.doc_id, s.start) in already_said)
+                for chunk in evidence
+            ]
         draft = None
         if decision.enough_evidence:
             draft = provision_text(
@@ -450,9 +456,9 @@ def _quoted_in(turns: list[Turn]) -> frozenset[tuple[str, int]]:
     )
 
 
-def _without_sentences(chunk: ScoredChunk, sentences: frozenset[tuple[str, int]]) -> ScoredChunk:
-    kept = [s for s in chunk.sentences if (s.record.doc_id, s.record.start) not in sentences]
-    return dataclasses.replace(chunk, sentences=kept)
+def _without_sentences(chunk: ScoredChunk, dropped: Callable[[SentenceRecord], bool]) -> ScoredChunk:
+    kept = [s for s in chunk.sentences if not dropped(s.record)]
+    return dataclasses.replace(chunk, sentences=kept) if len(kept) < len(chunk.sentences) else chunk
 
 
 def _out_of_scope_message(domains: DomainCatalog) -> str:

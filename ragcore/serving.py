@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ragcore.citations import template_sentences
 from ragcore.domains import load_domains
 from ragcore.embedding import Embedder
 from ragcore.emergency import EmergencyModel
@@ -44,6 +45,7 @@ class Serving:
         self.emergency = EmergencyModel.from_dict(emergency) if emergency else None
         unsafe = index.scope_model.get("unsafe")
         self.unsafe = UnsafeModel.from_dict(unsafe) if unsafe else None
+        self.templates = template_sentences(index.catalog)  # never quoted; built here, not on the first question
         self.generator: AnswerGenerator = ExtractiveGenerator(
             index.sentence_vectors,
             max_sentences=settings.answer.max_sentences,
