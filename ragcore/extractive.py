@@ -14,7 +14,7 @@ quote is part of another (a heading repeated at the start of a longer line: the 
 A lead-in ("The following tests may be used:") says nothing without what follows it: it is quoted
 together with the lines of its list that follow in the passage, as one quote, up to a length.
 
-A sentence holding a bracketed number ("...limb-length discrepancy.[3]", a source's reference mark)
+A sentence holding a bracketed number ("...of the long bones.[3]", a source's reference mark)
 is not quoted (``citations.holds_citation_mark``).
 """
 

@@ -81,7 +81,7 @@ def test_a_sentence_two_pages_share_word_for_word_is_quoted_once_though_its_vect
     evidence = [sources.chunk("a", 0.80, [0.80]), sources.chunk("b", 0.79, [0.79])]
     for chunk in evidence:  # the same words, read in two passages: pooled vectors stay orthogonal
         record = chunk.sentences[0].record
-        chunk.sentences[0] = ScoredSentence(replace(record, text="T cells are taken from the patient."), 0.8)
+        chunk.sentences[0] = ScoredSentence(replace(record, text="Insulin moves sugar into the cells."), 0.8)
     assert quoted_documents(sources.generator(), evidence) == ["a"]
 
 
@@ -90,11 +90,11 @@ def test_a_quote_that_is_part_of_a_chosen_one_is_not_quoted_again():
     evidence = [sources.chunk("a", 0.80, [0.80, 0.79]), sources.chunk("b", 0.50, [0.40])]
     first, second = (s.record for s in evidence[0].sentences)
     evidence[0].sentences[0] = ScoredSentence(
-        replace(first, text="Cigarette, cigar, and pipe smoking all raise risk."), 0.8
+        replace(first, text="Smoking, vaping, and secondhand smoke all raise risk."), 0.8
     )
-    evidence[0].sentences[1] = ScoredSentence(replace(second, text="Cigarette, cigar and pipe smoking"), 0.79)
+    evidence[0].sentences[1] = ScoredSentence(replace(second, text="Smoking, vaping and secondhand smoke"), 0.79)
     draft = sources.generator().generate("question?", evidence)
-    assert [s.text for s in draft.sentences] == ["Cigarette, cigar, and pipe smoking all raise risk."]
+    assert [s.text for s in draft.sentences] == ["Smoking, vaping, and secondhand smoke all raise risk."]
 
 
 def test_a_lead_in_is_quoted_with_the_list_lines_that_follow_it():

@@ -8,7 +8,7 @@ from ragcore.documents import Document
 from ragcore.sentences import split_sentences
 
 TEMPLATE = "You can use the medical dictionary to look up these terms."
-INHERITED = "This condition is inherited in an autosomal dominant pattern."
+INHERITED = "The trait passes from one parent to half of the children."
 
 
 def catalog_of(texts: list[str], tmp_path) -> tuple[Catalog, dict[int, str]]:
