@@ -8,16 +8,18 @@ import math
 import re
 
 from ragcore.answers import Citation
-from ragcore.catalog import Catalog
+from ragcore.catalog import Catalog, SentenceRecord
 from ragcore.generation import Draft
 
 _CITATION_MARK = re.compile(r"\[\d+\]")
 
 
-def holds_citation_mark(text: str) -> bool:
-    """Whether a source sentence holds what reads as a citation mark (a reference "[3]"): quoted,
-    it would pass for one of the answer's own marks, and a client would link it to the wrong source."""
-    return _CITATION_MARK.search(text) is not None
+def may_quote(sentence: SentenceRecord, templates: frozenset[int]) -> bool:
+    """Whether any answer may quote ``sentence``: not when it is a template's (``templates``, from
+    :func:`template_sentences`), nor when it holds what reads as a citation mark (a source's
+    reference "[3]": quoted, it would pass for one of the answer's own marks, and a client would
+    link it to the wrong source)."""
+    return sentence.row not in templates and _CITATION_MARK.search(sentence.text) is None
 
 
 # A sentence that stands word for word in this share of the documents (and in at least this many)

@@ -13,9 +13,6 @@ quote is part of another (a heading repeated at the start of a longer line: the 
 
 A lead-in ("The following tests may be used:") says nothing without what follows it: it is quoted
 together with the lines of its list that follow in the passage, as one quote, up to a length.
-
-A sentence holding a bracketed number ("...of the long bones.[3]", a source's reference mark)
-is not quoted (``citations.holds_citation_mark``).
 """
 
 from __future__ import annotations
@@ -27,7 +24,6 @@ from dataclasses import replace
 import numpy as np
 
 from ragcore.catalog import SentenceRecord
-from ragcore.citations import holds_citation_mark
 from ragcore.generation import Draft, DraftSentence, TokenSink
 from ragcore.retrieval import ScoredChunk, ScoredSentence
 
@@ -63,7 +59,6 @@ class ExtractiveGenerator:
             (0.5 * s.similarity + 0.5 * chunk.score, s, chunk)
             for chunk in evidence[: self.chunks_considered]
             for s in chunk.sentences
-            if not holds_citation_mark(s.record.text)
         ]
         candidates.sort(key=lambda c: c[0], reverse=True)
         if candidates:

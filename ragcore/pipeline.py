@@ -21,7 +21,7 @@ from ragcore.answers import ChatResult, Refusal
 from ragcore.blas_threads import limit_blas_threads
 from ragcore.catalog import SentenceRecord
 from ragcore.chunking import CHUNKER_VERSION
-from ragcore.citations import cite
+from ragcore.citations import cite, may_quote
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
 from ragcore.decision import decide
 from ragcore.domains import DomainCatalog
@@ -352,9 +352,9 @@ class Pipeline:
         on_token: TokenSink | None = None,
         already_said: frozenset[tuple[str, int]] = frozenset(),
     ) -> ChatResult:
-        """The answer, or the refusal the decision calls for. A template's sentences are never quoted
-        (``Serving.templates``), and those in ``already_said`` (document, offset) not
-        again: the user asked for more ("tell me more")."""
+        """The answer, or the refusal the decision calls for. A template's sentences and those holding
+        a reference mark are never quoted (``citations.may_quote``), and those in ``already_said``
+        (document, offset) not again: the user asked for more ("tell me more")."""
         version = serving.index.version
         if not decision.in_scope or not evidence:
             return self._refusal("out_of_scope", _out_of_scope_message(serving.domains), None, rewritten, version)
@@ -364,12 +364,11 @@ class Pipeline:
         evidence = screen_evidence(evidence)  # instructions inside documents are never evidence
         # a question that names a law is not answered from another law's sections while anything else is left
         evidence = [chunk for chunk in evidence if not chunk.other_law] or evidence
-        templates = serving.templates
-        if already_said or templates:
-            evidence = [
-                _without_sentences(chunk, lambda s: s.row in templates or (s.doc_id, s.start) in already_said)
-                for chunk in evidence
-            ]
+        templates = serving.templates  # what no answer quotes, for the extractive and the llm generator alike
+        evidence = [
+            _without_sentences(chunk, lambda s: not may_quote(s, templates) or (s.doc_id, s.start) in already_said)
+            for chunk in evidence
+        ]
         draft = None
         if decision.enough_evidence:
             draft = provision_text(

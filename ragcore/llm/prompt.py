@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ragcore.catalog import ChunkRecord, SentenceRecord
-from ragcore.citations import holds_citation_mark
 from ragcore.retrieval import ScoredChunk, ScoredSentence
 
 Message = tuple[str, str]  # (role, content); LangChain accepts these pairs as messages
@@ -61,8 +60,6 @@ def select_passages(evidence: list[ScoredChunk], *, max_passages: int, max_chars
     for _, rank, s in ranked:
         key = (s.record.doc_id, s.record.start)  # overlapping chunks share sentences
         if key in seen or len(picked) >= max_passages or used + len(s.record.text) > max_chars:
-            continue
-        if holds_citation_mark(s.record.text):  # would pass for a mark of the reply's
             continue
         seen.add(key)
         used += len(s.record.text)

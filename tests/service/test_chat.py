@@ -102,6 +102,24 @@ def test_a_misspelled_question_refused_as_typed_is_answered_as_meant(client):
     assert chat(client, "recomend a good movie for tonight")["refusal"]["reason"] == "out_of_scope"
 
 
+def test_a_templates_sentences_are_never_quoted(client, pipeline, monkeypatch):
+    # the bundled guides share no sentence across 20 pages: mark the answer's own quotes as a template's
+    first = chat(client, "What is asthma?")
+    catalog = pipeline.serving.index.catalog
+    quoted = {(c["doc_id"], c["char_start"]) for c in first["citations"]}
+    rows = {
+        s.row
+        for doc_id, _ in quoted
+        for row in catalog.rows_of(doc_id)
+        for s in catalog.sentences_in(catalog.chunk(row))
+        if (s.doc_id, s.start) in quoted
+    }
+    monkeypatch.setattr(pipeline.serving, "templates", frozenset(rows))
+    again = chat(client, "What is asthma?")
+    assert again["refusal"] is None and again["citations"]
+    assert not {(c["doc_id"], c["char_start"]) for c in again["citations"]} & quoted
+
+
 def test_asked_where_an_answer_came_from_docent_names_the_documents_it_quoted(client):
     answer = chat(client, "What is asthma?")
     conversation = answer["conversation_id"]

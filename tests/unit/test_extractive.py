@@ -131,12 +131,3 @@ def test_a_lead_in_stops_at_the_end_of_its_list_and_at_the_length_limit():
     (quote,) = [s.sources[0][0] for s in generator.generate("tests?", [chunk]).sentences]
     assert quote.text.startswith("These tests are used:\n- Item number 0") and quote.text.endswith("tests.")
     assert 300 < len(quote.text) <= 400 and "Afterwards" not in quote.text
-
-
-def test_a_sentence_holding_a_reference_mark_is_not_quoted_as_it_would_pass_for_a_citation():
-    sources = Sources()
-    evidence = [sources.chunk("ollier", 0.80, [0.80, 0.70])]
-    first = evidence[0].sentences[0].record
-    evidence[0].sentences[0] = ScoredSentence(replace(first, text="It affects the long bones.[3] It is rare."), 0.8)
-    draft = sources.generator(margin=0.5).generate("question?", evidence)
-    assert [s.text for s in draft.sentences] == [evidence[0].sentences[1].record.text]

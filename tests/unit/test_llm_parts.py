@@ -12,10 +12,9 @@ from evals.calibrate_support import DEFAULT_PAIRS, load_pairs, rates
 from ragcore.catalog import ChunkRecord, SentenceRecord
 from ragcore.errors import ConfigError, GenerationError
 from ragcore.llm import backends
-from ragcore.llm.prompt import Passage, build_messages, select_passages
+from ragcore.llm.prompt import Passage, build_messages
 from ragcore.llm.resilience import CircuitBreaker, ResilientChat
 from ragcore.llm.verify import SupportScorer, split_claims
-from ragcore.retrieval import ScoredChunk, ScoredSentence
 from ragcore.settings import LLMSettings, Settings
 from tests.llm_fakes import Failing
 
@@ -125,13 +124,3 @@ def test_generator_setting_rejects_unknown_backends(monkeypatch):
     monkeypatch.setenv("DOCENT_LLM__MIN_SUPPORT", "0.6")
     settings = Settings()
     assert settings.llm.openai.model == "my-model" and settings.llm.min_support == 0.6
-
-
-def test_a_sentence_holding_a_reference_mark_is_kept_out_of_the_prompt():
-    texts = ["Ollier disease affects the long bones.[3]", "It is rare."]
-    sentences = [ScoredSentence(SentenceRecord(i, "ollier", 0, len(t), t), 0.9 - i / 10) for i, t in enumerate(texts)]
-    chunk = ScoredChunk(
-        ChunkRecord(0, "ollier#0", "ollier", "healthcare", "Ollier", 0, 1, (), ""), 0.8, 0.8, None, 0.9, sentences
-    )
-    passages = select_passages([chunk], max_passages=5, max_chars=1000)
-    assert [p.sentence.text for p in passages] == ["It is rare."]

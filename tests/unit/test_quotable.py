@@ -1,9 +1,10 @@
-"""Which sentences count as a template's: the same words on many of the corpus's pages."""
+"""Which source sentences no answer may quote: a template's (the same words on many of the corpus's
+pages) and one holding a reference mark."""
 
 import sqlite3
 
-from ragcore.catalog import Catalog, write_catalog
-from ragcore.citations import template_sentences
+from ragcore.catalog import Catalog, SentenceRecord, write_catalog
+from ragcore.citations import may_quote, template_sentences
 from ragcore.documents import Document
 from ragcore.sentences import split_sentences
 
@@ -33,3 +34,12 @@ def test_a_sentence_on_a_large_share_of_the_pages_is_a_template_and_one_on_a_few
 def test_a_corpus_of_fewer_than_twenty_pages_has_no_templates(tmp_path):
     catalog, _ = catalog_of([f"Topic {i} is covered here. {TEMPLATE}" for i in range(19)], tmp_path)
     assert template_sentences(catalog) == frozenset()
+
+
+def test_a_sentence_holding_a_reference_mark_is_not_quoted_as_it_would_pass_for_a_citation():
+    def sentence(text: str) -> SentenceRecord:
+        return SentenceRecord(7, "healthcare/page.md", 0, len(text), text)
+
+    assert not may_quote(sentence("It affects the long bones.[3] It is rare."), frozenset())
+    assert may_quote(sentence("It affects the long bones (see section 3)."), frozenset())
+    assert not may_quote(sentence("It affects the long bones."), frozenset({7}))  # a template's
