@@ -50,7 +50,7 @@ class Serving:
             index.sentence_vectors,
             max_sentences=settings.answer.max_sentences,
             margin=settings.answer.sentence_margin,
-            document_text=lambda doc_id: index.catalog.document(doc_id).text,
+            document_text=index.catalog.document_text,  # from memory: runs per lead-in quoted
         )
         if chat is not None and embedder is not None:
             from ragcore.llm.generator import LLMGenerator
