@@ -39,6 +39,7 @@ MIN_CONTENT_WORDS = 3
 class Urgency:
     domain: str
     notice: str
+    groups: tuple[str, ...] = ()  # the emergency groups it belongs to, as the model labels them ("<domain>:<n>")
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,29 @@ class EmergencyModel:
 
     def group_for(self, vector: np.ndarray) -> tuple[str, int] | None:
         """``(domain, emergency group number)`` the message vector most likely belongs to, if urgent."""
-        logits = self.coef @ vector + self.intercept
-        probabilities = np.exp(logits - logits.max())
-        probabilities /= probabilities.sum()
-        calm = self.labels.index(NOT_URGENT)
-        if 1.0 - probabilities[calm] < self.threshold:
+        urgent, likeliest = self._classify(vector[None, :])
+        if not urgent[0]:
             return None
-        probabilities[calm] = -1.0
-        domain, number = self.labels[int(np.argmax(probabilities))].rsplit(":", 1)
+        domain, number = str(likeliest[0]).rsplit(":", 1)
         return domain, int(number)
+
+    def reads_as(self, vectors: np.ndarray, groups: tuple[str, ...]) -> np.ndarray:
+        """For each row of ``vectors`` (texts' embeddings), whether the model flags it as one of
+        ``groups``: as it would flag a message."""
+        if not len(vectors):
+            return np.zeros(0, dtype=bool)
+        urgent, likeliest = self._classify(vectors)
+        return urgent & np.isin(likeliest, list(groups))
+
+    def _classify(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per row: urgent past the threshold, and the likeliest emergency group."""
+        logits = vectors @ self.coef.T + self.intercept
+        probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        calm = self.labels.index(NOT_URGENT)
+        urgent = 1.0 - probabilities[:, calm] >= self.threshold
+        probabilities[:, calm] = -1.0
+        return urgent, np.asarray(self.labels)[np.argmax(probabilities, axis=1)]
 
     def to_dict(self) -> dict:
         return {
@@ -133,11 +148,13 @@ def urgency(
     the model, given the message's embedding by ``vector`` — asked for only then."""
     domain = domains.emergency_domain(message)
     if domain is not None:
-        return Urgency(domain, domains.emergency_notice(message) or "")
+        rules = enumerate(domains.domains[domain].emergency)
+        matched = tuple(f"{domain}:{number}" for number, rule in rules if rule.matches(message))
+        return Urgency(domain, domains.emergency_notice(message) or "", matched)
     if model is None or len(content_words(message)) < MIN_CONTENT_WORDS:
         return None
     group = model.group_for(vector())
     if group is None:
         return None
     name, number = group
-    return Urgency(name, domains.domains[name].emergency[number].notice)
+    return Urgency(name, domains.domains[name].emergency[number].notice, (f"{name}:{number}",))

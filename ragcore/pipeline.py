@@ -19,7 +19,6 @@ import numpy as np
 
 from ragcore.answers import ChatResult, Refusal
 from ragcore.blas_threads import limit_blas_threads
-from ragcore.catalog import SentenceRecord
 from ragcore.chunking import CHUNKER_VERSION
 from ragcore.citations import cite, may_quote
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
@@ -37,10 +36,11 @@ from ragcore.followups import (
     topical_words,
     with_previous_topic,
 )
-from ragcore.generation import TokenSink
+from ragcore.generation import Draft, TokenSink
 from ragcore.index_store import IndexStore
 from ragcore.injection import screen_evidence
 from ragcore.loaded_index import check_manifest, load_version
+from ragcore.novelty import Heard, without_repeats, without_sentences
 from ragcore.provisions import provision_text
 from ragcore.retrieval import ScoredChunk
 from ragcore.scope import ScopeDecision
@@ -236,7 +236,9 @@ class Pipeline:
                 evidence,
                 decision,
                 on_token=listener.token if listener else None,
-                already_said=_quoted_in(turns) if more else frozenset(),
+                # the same question asked again gets the same answer; a new one, news where there is any
+                heard=_quoted_in(turns) if more or not _asked_before(rewritten, asked) else frozenset(),
+                only_new=more,
             )
         timings["generate"] = _ms(t0)
         result.notice = urgent.notice if urgent else None
@@ -350,11 +352,13 @@ class Pipeline:
         decision: ScopeDecision,
         *,
         on_token: TokenSink | None = None,
-        already_said: frozenset[tuple[str, int]] = frozenset(),
+        heard: Heard = frozenset(),
+        only_new: bool = False,
     ) -> ChatResult:
         """The answer, or the refusal the decision calls for. A template's sentences and those holding
-        a reference mark are never quoted (``citations.may_quote``), and those in ``already_said``
-        (document, offset) not again: the user asked for more ("tell me more")."""
+        a reference mark are never quoted (``citations.may_quote``). Sentences earlier answers quoted
+        (``heard``: document, offset) are left out while something new comes close enough
+        (``ragcore.novelty``), and always with ``only_new``: the user asked for more ("tell me more")."""
         version = serving.index.version
         if not decision.in_scope or not evidence:
             return self._refusal("out_of_scope", _out_of_scope_message(serving.domains), None, rewritten, version)
@@ -365,16 +369,18 @@ class Pipeline:
         # a question that names a law is not answered from another law's sections while anything else is left
         evidence = [chunk for chunk in evidence if not chunk.other_law] or evidence
         templates = serving.templates  # what no answer quotes, for the extractive and the llm generator alike
+        already_said = heard if only_new else frozenset()
         evidence = [
-            _without_sentences(chunk, lambda s: not may_quote(s, templates) or (s.doc_id, s.start) in already_said)
+            without_sentences(chunk, lambda s: not may_quote(s, templates) or (s.doc_id, s.start) in already_said)
             for chunk in evidence
         ]
         draft = None
         if decision.enough_evidence:
-            draft = provision_text(
-                serving.index, rewritten, query_vector, evidence, self.settings.answer.max_sentences
-            ) or serving.generator.generate(rewritten, evidence, on_token=on_token)
-        if (not draft or not draft.sentences) and already_said:
+            fresh = without_repeats(evidence, heard, margin=self.settings.answer.sentence_margin)
+            draft = self._draft(serving, rewritten, query_vector, fresh, on_token)
+            if fresh is not evidence and not (draft and draft.sentences):  # nothing new made an answer
+                draft = self._draft(serving, rewritten, query_vector, evidence, on_token)
+        if (not draft or not draft.sentences) and only_new:
             message = (
                 f"I have quoted everything my sources say about “{rewritten}” closely enough to quote. "
                 "Ask about another side of it, or ask a professional."
@@ -395,6 +401,18 @@ class Pipeline:
         return ChatResult(
             "", answer, citations, None, domain, rewritten, disclaimer, None, version, generator=draft.generator
         )
+
+    def _draft(
+        self,
+        serving: Serving,
+        rewritten: str,
+        query_vector: np.ndarray,
+        evidence: list[ScoredChunk],
+        on_token: TokenSink | None,
+    ) -> Draft | None:
+        return provision_text(
+            serving.index, rewritten, query_vector, evidence, self.settings.answer.max_sentences
+        ) or serving.generator.generate(rewritten, evidence, on_token=on_token)
 
     @staticmethod
     def _refusal(
@@ -448,16 +466,15 @@ def _last_answer_sources(turns: list[Turn]) -> list[str]:
     return [doc_id for doc_id, _ in replies[-1].meta.get("quoted", ())] if replies else []
 
 
-def _quoted_in(turns: list[Turn]) -> frozenset[tuple[str, int]]:
+def _asked_before(query: str, asked: list[Turn]) -> bool:
+    return any(t.meta.get("rewritten_query") == query for t in asked)
+
+
+def _quoted_in(turns: list[Turn]) -> Heard:
     """(document, offset) of every sentence the conversation's answers quoted."""
     return frozenset(
         (doc_id, start) for t in turns if t.role == "assistant" for doc_id, start in t.meta.get("quoted", ())
     )
-
-
-def _without_sentences(chunk: ScoredChunk, dropped: Callable[[SentenceRecord], bool]) -> ScoredChunk:
-    kept = [s for s in chunk.sentences if not dropped(s.record)]
-    return dataclasses.replace(chunk, sentences=kept) if len(kept) < len(chunk.sentences) else chunk
 
 
 def _out_of_scope_message(domains: DomainCatalog) -> str:

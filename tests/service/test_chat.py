@@ -47,6 +47,19 @@ def test_asking_for_more_quotes_sentences_the_conversation_has_not_heard_yet(cli
     assert again["citations"] == first["citations"]
 
 
+def test_a_follow_up_answer_does_not_repeat_what_the_conversation_already_quoted_when_its_page_has_more(client):
+    first = chat(client, "What is sleep apnea?")
+    heard = {(c["doc_id"], c["char_start"]) for c in first["citations"]}
+    follow = chat(client, "how do they treat that?", first["conversation_id"])
+    assert "sleep apnea" in follow["rewritten_query"].lower() and follow["refusal"] is None
+    quoted = {(c["doc_id"], c["char_start"]) for c in follow["citations"]}
+    assert quoted and not quoted & heard
+    assert any("CPAP" in c["quote"] for c in follow["citations"])
+    # asked on its own, the same question quotes a sentence the first answer had: nothing was lost
+    alone = chat(client, follow["rewritten_query"])
+    assert {(c["doc_id"], c["char_start"]) for c in alone["citations"]} & heard
+
+
 def test_short_question_without_an_answer_of_its_own_is_read_with_the_conversation_topic(client):
     first = chat(client, "Who qualifies for a Pell Grant?")
     follow = chat(client, "How much is the award?", first["conversation_id"])
