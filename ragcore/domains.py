@@ -37,6 +37,9 @@ class Phrases:
 class EmergencyRule(Phrases):
     notice: str = ""
     examples: tuple[str, ...] = ()  # messages from people in this situation (``ragcore.emergency``)
+    # a person in crisis (suicide, abuse): a message that only tells of it is answered from
+    # sentences that read as an emergency alone (``ragcore.emergency.speaking_to``)
+    crisis: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +120,7 @@ def load_domains(path: Path) -> DomainCatalog:
                         tuple(str(p) for p in rule["phrases"]),
                         str(rule["notice"]).strip(),
                         tuple(str(q) for q in rule.get("examples", [])),
+                        bool(rule.get("crisis", False)),
                     )
                     for rule in body.get("emergency", [])
                 ),

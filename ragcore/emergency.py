@@ -18,6 +18,7 @@ for its embedding to be read this way, and the phrases cover the short cries for
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,8 +27,16 @@ import numpy as np
 from ragcore.domains import DomainCatalog
 from ragcore.followups import content_words
 from ragcore.held_out import held_out_probabilities, threshold_passing
+from ragcore.novelty import without_sentences
+from ragcore.retrieval import ScoredChunk
 
 NOT_URGENT = "not-urgent"
+_ASKING = re.compile(
+    r"\?|^\W*(what|how|who|whom|when|where|why|which|can|could|should|shall|is|are|am|do|does|did|will|would"
+    r"|may|might|must|has|have)\b|\b(what|how|who|where|when|why|which)\s+(do|does|did|should|can|could|is|are"
+    r"|would|will)\b",
+    re.IGNORECASE,
+)
 # The fit depends only on domains.yaml's texts and the embedder: a process that ingests again (the
 # server's reindex, a test suite) fits once per distinct input instead of once per ingest (~1 s).
 _FITTED: dict[bytes, tuple[EmergencyModel, dict]] = {}
@@ -39,7 +48,7 @@ MIN_CONTENT_WORDS = 3
 class Urgency:
     domain: str
     notice: str
-    groups: tuple[str, ...] = ()  # the emergency groups it belongs to, as the model labels them ("<domain>:<n>")
+    crisis: bool = False  # a person in crisis (``EmergencyRule.crisis``)
 
 
 @dataclass(frozen=True)
@@ -57,13 +66,10 @@ class EmergencyModel:
         domain, number = str(likeliest[0]).rsplit(":", 1)
         return domain, int(number)
 
-    def reads_as(self, vectors: np.ndarray, groups: tuple[str, ...]) -> np.ndarray:
-        """For each row of ``vectors`` (texts' embeddings), whether the model flags it as one of
-        ``groups``: as it would flag a message."""
-        if not len(vectors):
-            return np.zeros(0, dtype=bool)
-        urgent, likeliest = self._classify(vectors)
-        return urgent & np.isin(likeliest, list(groups))
+    def flags(self, vectors: np.ndarray) -> np.ndarray:
+        """For each row of ``vectors`` (texts' embeddings), whether it reads as an emergency: the
+        same test a message's notice passes."""
+        return self._classify(vectors)[0] if len(vectors) else np.zeros(0, dtype=bool)
 
     def _classify(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per row: urgent past the threshold, and the likeliest emergency group."""
@@ -148,13 +154,48 @@ def urgency(
     the model, given the message's embedding by ``vector`` — asked for only then."""
     domain = domains.emergency_domain(message)
     if domain is not None:
-        rules = enumerate(domains.domains[domain].emergency)
-        matched = tuple(f"{domain}:{number}" for number, rule in rules if rule.matches(message))
-        return Urgency(domain, domains.emergency_notice(message) or "", matched)
+        crisis = any(rule.crisis for rule in domains.domains[domain].emergency if rule.matches(message))
+        return Urgency(domain, domains.emergency_notice(message) or "", crisis)
     if model is None or len(content_words(message)) < MIN_CONTENT_WORDS:
         return None
     group = model.group_for(vector())
     if group is None:
         return None
     name, number = group
-    return Urgency(name, domains.domains[name].emergency[number].notice, (f"{name}:{number}",))
+    rule = domains.domains[name].emergency[number]
+    return Urgency(name, rule.notice, rule.crisis)
+
+
+def asks_something(message: str) -> bool:
+    """Whether a message asks a question ("is that an emergency?", "my girlfriend overdosed what do
+    I do") rather than only saying what is happening ("I don't see the point of living")."""
+    return bool(_ASKING.search(message))
+
+
+def speaking_to(
+    message: str,
+    urgent: Urgency,
+    model: EmergencyModel | None,
+    evidence: list[ScoredChunk],
+    sentence_vectors: np.ndarray,
+) -> list[ScoredChunk]:
+    """``evidence`` keeping only the sentences that read as an emergency themselves, when the
+    ``message`` of a person in crisis (``urgent.crisis``) only says what is happening.
+
+    Such a message from someone in danger ("I don't see the point of living", "my dad beats me when
+    I get bad grades") is no question the passages were written for: by similarity alone it was
+    answered with a study on social exclusion or a story of strict parents beside the notice. The
+    emergency model, which reads messages, reads source sentences the same way: "Anyone who
+    suspects an opioid overdose should call 911 immediately" reads as an emergency, a story of
+    strict parents does not. A question ("my friend keeps texting me that she wants to die, who can I
+    call?") is answered like any other: what it asks is what the passages were found for. So is a
+    medical emergency ("my chest hurts and it's spreading to my jaw"): the passages that describe its
+    signs are what it is found for, and the model, taught that questions about symptoms are not
+    emergencies, does not flag them. Without a model the evidence is kept as it is.
+    """
+    if model is None or not urgent.crisis or asks_something(message):
+        return evidence
+    rows = [s.record.row for chunk in evidence for s in chunk.sentences]
+    flagged = model.flags(np.asarray(sentence_vectors[rows], dtype=np.float32))
+    speaks = {row for row, yes in zip(rows, flagged) if yes}
+    return [without_sentences(chunk, lambda s: s.row not in speaks) for chunk in evidence]

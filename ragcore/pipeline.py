@@ -26,7 +26,7 @@ from ragcore.decision import decide
 from ragcore.domains import DomainCatalog
 from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of, make_embedder
-from ragcore.emergency import Urgency, urgency
+from ragcore.emergency import Urgency, speaking_to, urgency
 from ragcore.errors import ConversationFull, ConversationNotFound
 from ragcore.followups import (
     asks_for_more,
@@ -239,6 +239,8 @@ class Pipeline:
                 # the same question asked again gets the same answer; a new one, news where there is any
                 heard=_quoted_in(turns) if more or not _asked_before(rewritten, asked) else frozenset(),
                 only_new=more,
+                emergency=urgent,
+                message=message,
             )
         timings["generate"] = _ms(t0)
         result.notice = urgent.notice if urgent else None
@@ -354,11 +356,15 @@ class Pipeline:
         on_token: TokenSink | None = None,
         heard: Heard = frozenset(),
         only_new: bool = False,
+        emergency: Urgency | None = None,
+        message: str = "",
     ) -> ChatResult:
         """The answer, or the refusal the decision calls for. A template's sentences and those holding
         a reference mark are never quoted (``citations.may_quote``). Sentences earlier answers quoted
         (``heard``: document, offset) are left out while something new comes close enough
-        (``ragcore.novelty``), and always with ``only_new``: the user asked for more ("tell me more")."""
+        (``ragcore.novelty``), and always with ``only_new``: the user asked for more ("tell me more").
+        In an ``emergency`` that the ``message`` only tells of, only sentences that read as it are
+        quoted (``emergency.speaking_to``)."""
         version = serving.index.version
         if not decision.in_scope or not evidence:
             return self._refusal("out_of_scope", _out_of_scope_message(serving.domains), None, rewritten, version)
@@ -374,6 +380,8 @@ class Pipeline:
             without_sentences(chunk, lambda s: not may_quote(s, templates) or (s.doc_id, s.start) in already_said)
             for chunk in evidence
         ]
+        if emergency is not None:
+            evidence = speaking_to(message, emergency, serving.emergency, evidence, serving.index.sentence_vectors)
         draft = None
         if decision.enough_evidence:
             fresh = without_repeats(evidence, heard, margin=self.settings.answer.sentence_margin)
@@ -389,11 +397,20 @@ class Pipeline:
             result.disclaimer = disclaimer
             return result
         if not draft or not draft.sentences:
-            message = (
-                f"My sources don't answer that. I searched {serving.index.catalog.chunk_count} passages "
-                f"from {len(serving.index.catalog.doc_ids())} documents for “{rewritten}” and found "
-                "nothing that answers it well enough to quote. Try rephrasing, or ask a professional."
+            searched = (
+                f"I searched {serving.index.catalog.chunk_count} passages from "
+                f"{len(serving.index.catalog.doc_ids())} documents for “{rewritten}”"
             )
+            if emergency is not None:
+                message = (
+                    f"My sources have nothing I can quote that speaks to this situation ({searched}). "
+                    "The emergency guidance with this reply says what to do now."
+                )
+            else:
+                message = (
+                    f"My sources don't answer that. {searched} and found nothing that answers it well enough "
+                    "to quote. Try rephrasing, or ask a professional."
+                )
             result = self._refusal("insufficient_evidence", message, domain, rewritten, version)
             result.disclaimer = disclaimer
             return result

@@ -19,6 +19,9 @@ domains:
         notice: Call 911.
       - phrases: [overdosed]
         notice: Call Poison Help.
+      - phrases: [kill myself]
+        notice: Call 988.
+        crisis: true
 """
 
 
@@ -67,3 +70,52 @@ def test_a_phrase_decides_first_and_the_model_only_reads_messages_with_enough_wo
     assert notice(flags_everything, "What causes it?") is None  # too few words to read
     assert notice(None, "my son ate grandma's heart pills") is None  # no model: phrases only
     assert embedded == ["my son ate grandma's heart pills"]  # embedded only when the model reads it
+
+
+def test_a_person_in_crisis_telling_of_it_is_answered_only_from_sentences_that_read_as_an_emergency():
+    from ragcore.catalog import ChunkRecord, SentenceRecord
+    from ragcore.emergency import Urgency, speaking_to
+    from ragcore.retrieval import ScoredChunk, ScoredSentence
+
+    rng = np.random.default_rng(5)
+    model, _, heart, poison = _fitted(rng)
+    calm = rng.normal(size=heart.size)
+    # sentence rows: 0 reads as the heart emergency, 1 as poisoning, 2 as nothing urgent
+    vectors = np.vstack([_cloud(rng, heart, 1), _cloud(rng, poison, 1), calm / np.linalg.norm(calm)])
+    vectors = vectors.astype(np.float32)
+    record = ChunkRecord(0, "page.md#0", "page.md", "healthcare", "Page", 0, 30, (), "")
+    sentences = [
+        ScoredSentence(SentenceRecord(row, "page.md", row * 10, row * 10 + 5, f"s{row}"), 0.5) for row in range(3)
+    ]
+    evidence = [ScoredChunk(record, 0.5, 0.5, None, 0.5, sentences)]
+
+    crisis, medical = Urgency("healthcare", "Call 988.", crisis=True), Urgency("healthcare", "Call 911.")
+    chosen = speaking_to("i can't go on", crisis, model, evidence, vectors)
+    assert [s.record.row for chunk in chosen for s in chunk.sentences] == [0, 1]
+    assert speaking_to("i can't go on", crisis, None, evidence, vectors) is evidence
+    # a question is answered like any other: what it asks is what the passages were found for
+    assert speaking_to("who can I call?", crisis, model, evidence, vectors) is evidence
+    # so is a medical emergency: the passages on its signs are what it is found for
+    assert speaking_to("my chest is crushing", medical, model, evidence, vectors) is evidence
+
+
+def test_a_message_asks_something_or_only_says_what_is_happening():
+    from ragcore.emergency import asks_something
+
+    for question in ("my girlfriend overdosed what do I do", "who can I call", "is 185/122 an emergency?"):
+        assert asks_something(question), question
+    for statement in (
+        "I don't see the point of living",
+        "my dad beats me when I get bad grades",
+        "help my brother is not breathing",
+        "I've been planning how to end my life",
+    ):
+        assert not asks_something(statement), statement
+
+
+def test_a_crisis_group_marks_the_urgency_of_its_messages(tmp_path: Path):
+    path = tmp_path / "domains.yaml"
+    path.write_text(DOMAINS)
+    domains = load_domains(path)
+    assert urgency(domains, None, "I want to kill myself", lambda: np.zeros(4)).crisis
+    assert not urgency(domains, None, "my friend overdosed", lambda: np.zeros(4)).crisis
