@@ -240,7 +240,7 @@ class Pipeline:
                 heard=_quoted_in(turns) if more or not _asked_before(rewritten, asked) else frozenset(),
                 only_new=more,
                 emergency=urgent,
-                message=message,
+                told=message,
             )
         timings["generate"] = _ms(t0)
         result.notice = urgent.notice if urgent else None
@@ -357,14 +357,14 @@ class Pipeline:
         heard: Heard = frozenset(),
         only_new: bool = False,
         emergency: Urgency | None = None,
-        message: str = "",
+        told: str = "",
     ) -> ChatResult:
         """The answer, or the refusal the decision calls for. A template's sentences and those holding
         a reference mark are never quoted (``citations.may_quote``). Sentences earlier answers quoted
         (``heard``: document, offset) are left out while something new comes close enough
         (``ragcore.novelty``), and always with ``only_new``: the user asked for more ("tell me more").
-        In an ``emergency`` that the ``message`` only tells of, only sentences that read as it are
-        quoted (``emergency.speaking_to``)."""
+        In an ``emergency`` that the user's message (``told``) only tells of, only sentences that read
+        as it are quoted (``emergency.speaking_to``)."""
         version = serving.index.version
         if not decision.in_scope or not evidence:
             return self._refusal("out_of_scope", _out_of_scope_message(serving.domains), None, rewritten, version)
@@ -381,7 +381,7 @@ class Pipeline:
             for chunk in evidence
         ]
         if emergency is not None:
-            evidence = speaking_to(message, emergency, serving.emergency, evidence, serving.index.sentence_vectors)
+            evidence = speaking_to(told, emergency, serving.emergency, evidence, serving.index.sentence_vectors)
         draft = None
         if decision.enough_evidence:
             fresh = without_repeats(evidence, heard, margin=self.settings.answer.sentence_margin)
