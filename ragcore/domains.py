@@ -83,17 +83,24 @@ class DomainCatalog:
         own = self.other_language_replies.get(language) if language != "en" else None
         return f"{own} {english}" if own else english
 
+    def emergency_rules(self, text: str) -> tuple[str, tuple[EmergencyRule, ...]] | None:
+        """The first domain whose emergency phrases match, with its matching groups: danger does not
+        wait for scope, and one domain's wording is enough (several domains list self-harm, say)."""
+        for domain in self.domains.values():
+            matched = tuple(rule for rule in domain.emergency if rule.matches(text))
+            if matched:
+                return domain.name, matched
+        return None
+
     def emergency_notice(self, text: str) -> str | None:
-        """The matching emergency notices of the first domain that has any: danger does not wait for
-        scope, and one domain's wording is enough (several domains list self-harm, say)."""
-        domain = self.emergency_domain(text)
-        if domain is None:
-            return None
-        return " ".join(r.notice for r in self.domains[domain].emergency if r.matches(text))
+        """The matching emergency notices of the first domain that has any."""
+        found = self.emergency_rules(text)
+        return " ".join(rule.notice for rule in found[1]) if found else None
 
     def emergency_domain(self, text: str) -> str | None:
         """The first domain whose emergency phrases match: such a message is never out of scope."""
-        return next((d.name for d in self.domains.values() for r in d.emergency if r.matches(text)), None)
+        found = self.emergency_rules(text)
+        return found[0] if found else None
 
     def coverage_summary(self) -> str:
         return _coverage(self.domains)

@@ -27,16 +27,9 @@ import numpy as np
 from ragcore.domains import DomainCatalog
 from ragcore.followups import content_words
 from ragcore.held_out import held_out_probabilities, threshold_passing
-from ragcore.novelty import without_sentences
 from ragcore.retrieval import ScoredChunk
 
 NOT_URGENT = "not-urgent"
-_ASKING = re.compile(
-    r"\?|^\W*(what|how|who|whom|when|where|why|which|can|could|should|shall|is|are|am|do|does|did|will|would"
-    r"|may|might|must|has|have)\b|\b(what|how|who|where|when|why|which)\s+(do|does|did|should|can|could|is|are"
-    r"|would|will)\b",
-    re.IGNORECASE,
-)
 # The fit depends only on domains.yaml's texts and the embedder: a process that ingests again (the
 # server's reindex, a test suite) fits once per distinct input instead of once per ingest (~1 s).
 _FITTED: dict[bytes, tuple[EmergencyModel, dict]] = {}
@@ -69,7 +62,7 @@ class EmergencyModel:
     def flags(self, vectors: np.ndarray) -> np.ndarray:
         """For each row of ``vectors`` (texts' embeddings), whether it reads as an emergency: the
         same test a message's notice passes."""
-        return self._classify(vectors)[0] if len(vectors) else np.zeros(0, dtype=bool)
+        return self._classify(vectors)[0]
 
     def _classify(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per row: urgent past the threshold, and the likeliest emergency group."""
@@ -152,10 +145,10 @@ def urgency(
 ) -> Urgency | None:
     """The notice ``message`` calls for, if any: phrases first, then (for a message of some length)
     the model, given the message's embedding by ``vector`` — asked for only then."""
-    domain = domains.emergency_domain(message)
-    if domain is not None:
-        crisis = any(rule.crisis for rule in domains.domains[domain].emergency if rule.matches(message))
-        return Urgency(domain, domains.emergency_notice(message) or "", crisis)
+    found = domains.emergency_rules(message)
+    if found is not None:
+        domain, rules = found
+        return Urgency(domain, " ".join(rule.notice for rule in rules), any(rule.crisis for rule in rules))
     if model is None or len(content_words(message)) < MIN_CONTENT_WORDS:
         return None
     group = model.group_for(vector())
@@ -164,6 +157,14 @@ def urgency(
     name, number = group
     rule = domains.domains[name].emergency[number]
     return Urgency(name, rule.notice, rule.crisis)
+
+
+_ASKING = re.compile(
+    r"\?|^\W*(what|how|who|whom|when|where|why|which|can|could|should|shall|is|are|am|do|does|did|will|would"
+    r"|may|might|must|has|have)\b|\b(what|how|who|where|when|why|which)\s+(do|does|did|should|can|could|is|are"
+    r"|would|will)\b",
+    re.IGNORECASE,
+)
 
 
 def asks_something(message: str) -> bool:
@@ -198,4 +199,4 @@ def speaking_to(
     rows = [s.record.row for chunk in evidence for s in chunk.sentences]
     flagged = model.flags(np.asarray(sentence_vectors[rows], dtype=np.float32))
     speaks = {row for row, yes in zip(rows, flagged) if yes}
-    return [without_sentences(chunk, lambda s: s.row not in speaks) for chunk in evidence]
+    return [chunk.without_sentences(lambda s: s.row not in speaks) for chunk in evidence]

@@ -9,7 +9,6 @@ first of those three layers.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from functools import lru_cache
 
@@ -34,8 +33,4 @@ def looks_like_injection(text: str) -> bool:
 
 def screen_evidence(evidence: list[ScoredChunk]) -> list[ScoredChunk]:
     """``evidence`` without instruction-like sentences (the chunks themselves stay)."""
-    screened = []
-    for chunk in evidence:
-        kept = [s for s in chunk.sentences if not looks_like_injection(s.record.text)]
-        screened.append(chunk if len(kept) == len(chunk.sentences) else dataclasses.replace(chunk, sentences=kept))
-    return screened
+    return [chunk.without_sentences(lambda s: looks_like_injection(s.text)) for chunk in evidence]

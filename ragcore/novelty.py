@@ -14,19 +14,9 @@ need to go in?". A request for more ("tell me more") is stricter: it never repea
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Callable
-
-from ragcore.catalog import SentenceRecord
 from ragcore.retrieval import ScoredChunk
 
 Heard = frozenset[tuple[str, int]]  # (doc_id, char_start) of each sentence the conversation quoted
-
-
-def without_sentences(chunk: ScoredChunk, dropped: Callable[[SentenceRecord], bool]) -> ScoredChunk:
-    """``chunk`` with the sentences ``dropped`` selects taken out of its evidence."""
-    kept = [s for s in chunk.sentences if not dropped(s.record)]
-    return dataclasses.replace(chunk, sentences=kept) if len(kept) < len(chunk.sentences) else chunk
 
 
 def without_repeats(evidence: list[ScoredChunk], heard: Heard, *, margin: float) -> list[ScoredChunk]:
@@ -50,5 +40,5 @@ def without_repeats(evidence: list[ScoredChunk], heard: Heard, *, margin: float)
     if not renewed:
         return evidence
     return [
-        without_sentences(chunk, lambda s: s.doc_id in renewed and (s.doc_id, s.start) in heard) for chunk in evidence
+        chunk.without_sentences(lambda s: s.doc_id in renewed and (s.doc_id, s.start) in heard) for chunk in evidence
     ]

@@ -23,7 +23,6 @@ from ragcore.chunking import CHUNKER_VERSION
 from ragcore.citations import cite, may_quote
 from ragcore.conversations import ConversationStore, SQLiteConversationStore, Turn
 from ragcore.decision import decide
-from ragcore.domains import DomainCatalog
 from ragcore.embedding import Embedder
 from ragcore.embedding_backends import backend_of, make_embedder
 from ragcore.emergency import Urgency, speaking_to, urgency
@@ -40,8 +39,9 @@ from ragcore.generation import Draft, TokenSink
 from ragcore.index_store import IndexStore
 from ragcore.injection import screen_evidence
 from ragcore.loaded_index import check_manifest, load_version
-from ragcore.novelty import Heard, without_repeats, without_sentences
+from ragcore.novelty import Heard, without_repeats
 from ragcore.provisions import provision_text
+from ragcore.refusal_messages import insufficient_evidence_message, out_of_scope_message
 from ragcore.retrieval import ScoredChunk
 from ragcore.scope import ScopeDecision
 from ragcore.serving import Serving
@@ -212,6 +212,8 @@ class Pipeline:
         if urgent and not decision.in_scope:  # a person in danger gets help, not "outside what I cover"
             evidence = serving.retriever.retrieve(rewritten, query_vector, domain=urgent.domain) or evidence
             decision = dataclasses.replace(self._decide(serving, rewritten, query_vector, evidence), in_scope=True)
+        if urgent is not None:  # a person in crisis who only tells of it: quotes that read as an emergency
+            evidence = speaking_to(message, urgent, serving.emergency, evidence, serving.index.sentence_vectors)
         if listener is not None:
             listener.meta(
                 conversation_id, rewritten, evidence[0].record.domain if decision.in_scope and evidence else None
@@ -239,8 +241,7 @@ class Pipeline:
                 # the same question asked again gets the same answer; a new one, news where there is any
                 heard=_quoted_in(turns) if more or not _asked_before(rewritten, asked) else frozenset(),
                 only_new=more,
-                emergency=urgent,
-                told=message,
+                emergency=urgent is not None,
             )
         timings["generate"] = _ms(t0)
         result.notice = urgent.notice if urgent else None
@@ -356,18 +357,16 @@ class Pipeline:
         on_token: TokenSink | None = None,
         heard: Heard = frozenset(),
         only_new: bool = False,
-        emergency: Urgency | None = None,
-        told: str = "",
+        emergency: bool = False,
     ) -> ChatResult:
         """The answer, or the refusal the decision calls for. A template's sentences and those holding
         a reference mark are never quoted (``citations.may_quote``). Sentences earlier answers quoted
         (``heard``: document, offset) are left out while something new comes close enough
         (``ragcore.novelty``), and always with ``only_new``: the user asked for more ("tell me more").
-        In an ``emergency`` that the user's message (``told``) only tells of, only sentences that read
-        as it are quoted (``emergency.speaking_to``)."""
+        An ``emergency`` with nothing to quote says its notice tells what to do now."""
         version = serving.index.version
         if not decision.in_scope or not evidence:
-            return self._refusal("out_of_scope", _out_of_scope_message(serving.domains), None, rewritten, version)
+            return self._refusal("out_of_scope", out_of_scope_message(serving.domains), None, rewritten, version)
         domain = evidence[0].record.domain
         info = serving.domains.domains.get(domain)
         disclaimer = info.disclaimer if info else None
@@ -377,40 +376,19 @@ class Pipeline:
         templates = serving.templates  # what no answer quotes, for the extractive and the llm generator alike
         already_said = heard if only_new else frozenset()
         evidence = [
-            without_sentences(chunk, lambda s: not may_quote(s, templates) or (s.doc_id, s.start) in already_said)
+            chunk.without_sentences(lambda s: not may_quote(s, templates) or (s.doc_id, s.start) in already_said)
             for chunk in evidence
         ]
-        if emergency is not None:
-            evidence = speaking_to(told, emergency, serving.emergency, evidence, serving.index.sentence_vectors)
         draft = None
         if decision.enough_evidence:
             fresh = without_repeats(evidence, heard, margin=self.settings.answer.sentence_margin)
             draft = self._draft(serving, rewritten, query_vector, fresh, on_token)
             if fresh is not evidence and not (draft and draft.sentences):  # nothing new made an answer
                 draft = self._draft(serving, rewritten, query_vector, evidence, on_token)
-        if (not draft or not draft.sentences) and only_new:
-            message = (
-                f"I have quoted everything my sources say about “{rewritten}” closely enough to quote. "
-                "Ask about another side of it, or ask a professional."
-            )
-            result = self._refusal("insufficient_evidence", message, domain, rewritten, version)
-            result.disclaimer = disclaimer
-            return result
         if not draft or not draft.sentences:
-            searched = (
-                f"I searched {serving.index.catalog.chunk_count} passages from "
-                f"{len(serving.index.catalog.doc_ids())} documents for “{rewritten}”"
+            message = insufficient_evidence_message(
+                serving.index.catalog, rewritten, asked_for_more=only_new, emergency=emergency
             )
-            if emergency is not None:
-                message = (
-                    f"My sources have nothing I can quote that speaks to this situation ({searched}). "
-                    "The emergency guidance with this reply says what to do now."
-                )
-            else:
-                message = (
-                    f"My sources don't answer that. {searched} and found nothing that answers it well enough "
-                    "to quote. Try rephrasing, or ask a professional."
-                )
             result = self._refusal("insufficient_evidence", message, domain, rewritten, version)
             result.disclaimer = disclaimer
             return result
@@ -492,11 +470,6 @@ def _quoted_in(turns: list[Turn]) -> Heard:
     return frozenset(
         (doc_id, start) for t in turns if t.role == "assistant" for doc_id, start in t.meta.get("quoted", ())
     )
-
-
-def _out_of_scope_message(domains: DomainCatalog) -> str:
-    base = domains.out_of_scope_message or "That is outside what I cover."
-    return f"{base} I can help with questions about {domains.coverage_summary()}."
 
 
 def _ms(since: float) -> float:

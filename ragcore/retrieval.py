@@ -3,7 +3,8 @@ with the query's similarity to each candidate chunk and to its best stored sente
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -29,6 +30,12 @@ class ScoredChunk:
     sentences: list[ScoredSentence]
     cited: bool = False  # its document is a provision the query names by citation
     other_law: bool = False  # a section of a law other than the one the query names ("under the ADA")
+
+    def without_sentences(self, dropped: Callable[[SentenceRecord], bool]) -> ScoredChunk:
+        """This chunk with the sentences ``dropped`` selects taken out of its evidence (itself when
+        none is)."""
+        kept = [s for s in self.sentences if not dropped(s.record)]
+        return replace(self, sentences=kept) if len(kept) < len(self.sentences) else self
 
 
 def fuse_ranks(rankings: list[list[int]], weights: list[float], k: int) -> dict[int, float]:
