@@ -162,7 +162,9 @@ def _coverage(domains: dict[str, Domain]) -> str:
 
 
 def _phrase_pattern(phrase: str) -> str:
-    parts = [re.escape(part.strip()) for part in _fold(phrase).split(" * ")]
+    """A phrase's words in order, ``*`` standing for up to three words; an apostrophe may be left
+    out, as it often is in a hurried message ("i dont want to live")."""
+    parts = [re.escape(part.strip()).replace("'", "'?") for part in _fold(phrase).split(" * ")]
     return r"(?:\s+\S+){0,3}\s+".join(parts)
 
 

@@ -42,6 +42,7 @@ class Urgency:
     domain: str
     notice: str
     crisis: bool = False  # a person in crisis (``EmergencyRule.crisis``)
+    groups: frozenset[str] = frozenset()  # the emergency groups it belongs to, as "<domain>:<group number>"
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,11 @@ class EmergencyModel:
         domain, number = str(likeliest[0]).rsplit(":", 1)
         return domain, int(number)
 
-    def flags(self, vectors: np.ndarray) -> np.ndarray:
-        """For each row of ``vectors`` (texts' embeddings), whether it reads as an emergency: the
-        same test a message's notice passes."""
-        return self._classify(vectors)[0]
+    def groups_of(self, vectors: np.ndarray) -> list[str | None]:
+        """For each row of ``vectors`` (texts' embeddings), the ``"<domain>:<group number>"`` it reads
+        as an emergency of, or None: the same test a message's notice passes."""
+        urgent, likeliest = self._classify(vectors)
+        return [str(label) if yes else None for yes, label in zip(urgent, likeliest)]
 
     def _classify(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per row: urgent past the threshold, and the likeliest emergency group."""
@@ -148,7 +150,9 @@ def urgency(
     found = domains.emergency_rules(message)
     if found is not None:
         domain, rules = found
-        return Urgency(domain, " ".join(rule.notice for rule in rules), any(rule.crisis for rule in rules))
+        numbers = [n for n, rule in enumerate(domains.domains[domain].emergency) if any(rule is m for m in rules)]
+        groups = frozenset(f"{domain}:{n}" for n in numbers)
+        return Urgency(domain, " ".join(rule.notice for rule in rules), any(rule.crisis for rule in rules), groups)
     if model is None or len(content_words(message)) < MIN_CONTENT_WORDS:
         return None
     group = model.group_for(vector())
@@ -156,7 +160,7 @@ def urgency(
         return None
     name, number = group
     rule = domains.domains[name].emergency[number]
-    return Urgency(name, rule.notice, rule.crisis)
+    return Urgency(name, rule.notice, rule.crisis, frozenset({f"{name}:{number}"}))
 
 
 _ASKING = re.compile(
@@ -180,8 +184,9 @@ def speaking_to(
     evidence: list[ScoredChunk],
     sentence_vectors: np.ndarray,
 ) -> list[ScoredChunk]:
-    """``evidence`` keeping only the sentences that read as an emergency themselves, when the
-    ``message`` of a person in crisis (``urgent.crisis``) only says what is happening.
+    """``evidence`` keeping only the sentences that read as an emergency of the message's own kind
+    (``urgent.groups``), when the ``message`` of a person in crisis (``urgent.crisis``) only says
+    what is happening.
 
     Such a message from someone in danger ("I don't see the point of living", "my dad beats me when
     I get bad grades") is no question the passages were written for: by similarity alone it was
@@ -192,11 +197,14 @@ def speaking_to(
     call?") is answered like any other: what it asks is what the passages were found for. So is a
     medical emergency ("my chest hurts and it's spreading to my jaw"): the passages that describe its
     signs are what it is found for, and the model, taught that questions about symptoms are not
-    emergencies, does not flag them. Without a model the evidence is kept as it is.
+    emergencies, does not flag them. A sentence must read as the message's own emergency: the
+    line on calling 988 reads as a suicide crisis and is no answer to a child telling of abuse (the
+    notice is), nor is a line on a suicidal friend ("do not leave them alone") to a woman whose
+    husband says he will kill her if she leaves. Without a model the evidence is kept as it is.
     """
     if model is None or not urgent.crisis or asks_something(message):
         return evidence
     rows = [s.record.row for chunk in evidence for s in chunk.sentences]
-    flagged = model.flags(np.asarray(sentence_vectors[rows], dtype=np.float32))
-    speaks = {row for row, yes in zip(rows, flagged) if yes}
+    groups = model.groups_of(np.asarray(sentence_vectors[rows], dtype=np.float32))
+    speaks = {row for row, group in zip(rows, groups) if group in urgent.groups}
     return [chunk.without_sentences(lambda s: s.row not in speaks) for chunk in evidence]

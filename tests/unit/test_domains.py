@@ -29,6 +29,14 @@ def test_a_star_in_an_emergency_phrase_stands_for_up_to_three_words():
     assert not rule.matches("the bottle took a while to open")  # order matters
 
 
+def test_an_emergency_phrase_matches_without_its_apostrophes():
+    rule = EmergencyRule(("can't breathe", "don't want to live"), "Call 911.")
+    assert rule.matches("i cant breathe")
+    assert rule.matches("I dont want to live anymore")
+    assert rule.matches("I can’t breathe")  # a typographic apostrophe is an apostrophe
+    assert not rule.matches("I can breathe")
+
+
 def test_no_evaluation_question_is_a_training_example():
     """Every list in domains.yaml fits a model at ingest; an evaluation set that shared a question
     with one would score the model on what it was fitted to."""

@@ -89,8 +89,13 @@ def test_a_person_in_crisis_telling_of_it_is_answered_only_from_sentences_that_r
     ]
     evidence = [ScoredChunk(record, 0.5, 0.5, None, 0.5, sentences)]
 
-    crisis, medical = Urgency("healthcare", "Call 988.", crisis=True), Urgency("healthcare", "Call 911.")
+    crisis = Urgency("healthcare", "Call 988.", crisis=True, groups=frozenset({"healthcare:0"}))
+    medical = Urgency("healthcare", "Call 911.", groups=frozenset({"healthcare:0"}))
     chosen = speaking_to("i can't go on", crisis, model, evidence, vectors)
+    # the poisoning sentence reads as an emergency too, but not as this message's
+    assert [s.record.row for chunk in chosen for s in chunk.sentences] == [0]
+    both = Urgency("healthcare", "Call 988.", crisis=True, groups=frozenset({"healthcare:0", "healthcare:1"}))
+    chosen = speaking_to("i can't go on", both, model, evidence, vectors)
     assert [s.record.row for chunk in chosen for s in chunk.sentences] == [0, 1]
     assert speaking_to("i can't go on", crisis, None, evidence, vectors) is evidence
     # a question is answered like any other: what it asks is what the passages were found for
@@ -117,5 +122,8 @@ def test_a_crisis_group_marks_the_urgency_of_its_messages(tmp_path: Path):
     path = tmp_path / "domains.yaml"
     path.write_text(DOMAINS)
     domains = load_domains(path)
-    assert urgency(domains, None, "I want to kill myself", lambda: np.zeros(4)).crisis
+    told = urgency(domains, None, "I want to kill myself", lambda: np.zeros(4))
+    assert told.crisis and told.groups == {"healthcare:2"}
     assert not urgency(domains, None, "my friend overdosed", lambda: np.zeros(4)).crisis
+    both = urgency(domains, None, "I overdosed to kill myself", lambda: np.zeros(4))
+    assert both.crisis and both.groups == {"healthcare:1", "healthcare:2"}
