@@ -83,11 +83,12 @@ class DomainCatalog:
         own = self.other_language_replies.get(language) if language != "en" else None
         return f"{own} {english}" if own else english
 
-    def emergency_rules(self, text: str) -> tuple[str, tuple[EmergencyRule, ...]] | None:
-        """The first domain whose emergency phrases match, with its matching groups: danger does not
-        wait for scope, and one domain's wording is enough (several domains list self-harm, say)."""
+    def emergency_rules(self, text: str) -> tuple[str, tuple[int, ...]] | None:
+        """The first domain whose emergency phrases match, with the numbers of its matching groups
+        (their place in its ``emergency`` list): danger does not wait for scope, and one domain's
+        wording is enough (several domains list self-harm, say)."""
         for domain in self.domains.values():
-            matched = tuple(rule for rule in domain.emergency if rule.matches(text))
+            matched = tuple(n for n, rule in enumerate(domain.emergency) if rule.matches(text))
             if matched:
                 return domain.name, matched
         return None
@@ -95,7 +96,10 @@ class DomainCatalog:
     def emergency_notice(self, text: str) -> str | None:
         """The matching emergency notices of the first domain that has any."""
         found = self.emergency_rules(text)
-        return " ".join(rule.notice for rule in found[1]) if found else None
+        if found is None:
+            return None
+        domain, numbers = found
+        return " ".join(self.domains[domain].emergency[n].notice for n in numbers)
 
     def emergency_domain(self, text: str) -> str | None:
         """The first domain whose emergency phrases match: such a message is never out of scope."""

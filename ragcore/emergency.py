@@ -129,6 +129,11 @@ def _fit(vectors: np.ndarray, labels: list[str]) -> tuple[EmergencyModel, dict]:
     return fitted, figures
 
 
+def group_label(domain: str, number: int) -> str:
+    """The model's class for a domain's emergency group number ``number``: ``"<domain>:<number>"``."""
+    return f"{domain}:{number}"
+
+
 def training_messages(domains: DomainCatalog) -> tuple[list[str], list[str]]:
     """The emergency groups' example messages (labelled by group) and the non-urgent ones."""
     texts: list[str] = []
@@ -136,7 +141,7 @@ def training_messages(domains: DomainCatalog) -> tuple[list[str], list[str]]:
     for name, domain in domains.domains.items():
         for number, rule in enumerate(domain.emergency):
             texts += list(rule.examples)
-            labels += [f"{name}:{number}"] * len(rule.examples)
+            labels += [group_label(name, number)] * len(rule.examples)
         texts += list(domain.non_urgent_examples)
         labels += [NOT_URGENT] * len(domain.non_urgent_examples)
     return texts, labels
@@ -149,9 +154,9 @@ def urgency(
     the model, given the message's embedding by ``vector`` — asked for only then."""
     found = domains.emergency_rules(message)
     if found is not None:
-        domain, rules = found
-        numbers = [n for n, rule in enumerate(domains.domains[domain].emergency) if any(rule is m for m in rules)]
-        groups = frozenset(f"{domain}:{n}" for n in numbers)
+        domain, numbers = found
+        rules = [domains.domains[domain].emergency[n] for n in numbers]
+        groups = frozenset(group_label(domain, n) for n in numbers)
         return Urgency(domain, " ".join(rule.notice for rule in rules), any(rule.crisis for rule in rules), groups)
     if model is None or len(content_words(message)) < MIN_CONTENT_WORDS:
         return None
@@ -160,7 +165,7 @@ def urgency(
         return None
     name, number = group
     rule = domains.domains[name].emergency[number]
-    return Urgency(name, rule.notice, rule.crisis, frozenset({f"{name}:{number}"}))
+    return Urgency(name, rule.notice, rule.crisis, frozenset({group_label(name, number)}))
 
 
 _ASKING = re.compile(
