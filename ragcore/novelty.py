@@ -9,7 +9,7 @@ sentences an answer quotes), and within that margin of the best sentence of all,
 still quote the page. A page with nothing new that close keeps its repeat: "Anyone with
 symptoms of a TIA should call 911 …" is still the answer to "if the symptoms went away, do I still
 need to go in?". A request for more ("tell me more") is stricter: it never repeats
-(``Pipeline._respond``).
+(``responses.respond``).
 """
 
 from __future__ import annotations
