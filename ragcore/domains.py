@@ -96,9 +96,10 @@ class DomainCatalog:
     def emergency_notice(self, text: str) -> str | None:
         """The matching emergency notices of the first domain that has any."""
         found = self.emergency_rules(text)
-        if found is None:
-            return None
-        domain, numbers = found
+        return self.emergency_notice_of(*found) if found else None
+
+    def emergency_notice_of(self, domain: str, numbers: tuple[int, ...]) -> str:
+        """The notices of a domain's emergency groups ``numbers``, in their order, as one text."""
         return " ".join(self.domains[domain].emergency[n].notice for n in numbers)
 
     def emergency_domain(self, text: str) -> str | None:

@@ -155,9 +155,9 @@ def urgency(
     found = domains.emergency_rules(message)
     if found is not None:
         domain, numbers = found
-        rules = [domains.domains[domain].emergency[n] for n in numbers]
+        crisis = any(domains.domains[domain].emergency[n].crisis for n in numbers)
         groups = frozenset(group_label(domain, n) for n in numbers)
-        return Urgency(domain, " ".join(rule.notice for rule in rules), any(rule.crisis for rule in rules), groups)
+        return Urgency(domain, domains.emergency_notice_of(domain, numbers), crisis, groups)
     if model is None or len(content_words(message)) < MIN_CONTENT_WORDS:
         return None
     group = model.group_for(vector())

@@ -38,6 +38,7 @@ from ragcore.responses import refusal, respond
 from ragcore.retrieval import ScoredChunk
 from ragcore.serving import Serving
 from ragcore.settings import Settings
+from ragcore.timing import elapsed_ms
 from ragcore.unsafe import is_unsafe
 
 if TYPE_CHECKING:
@@ -133,15 +134,15 @@ class Pipeline:
         timings: dict[str, float] = {}
         aside = serving.reply_without_sources(message, last_answer_sources(turns))
         if aside is not None:
-            rewritten, topic = message.strip(), ""
+            topic = ""
             if listener is not None:
-                listener.meta(conversation_id, rewritten, None)
+                listener.meta(conversation_id, message.strip(), None)
             kind, reply = aside
-            result = refusal("out_of_scope", reply, None, rewritten, serving.index.version, kind=kind)
+            result = refusal("out_of_scope", reply, None, message.strip(), serving.index.version, kind=kind)
         else:
-            result, rewritten, topic = self._answer(serving, message, turns, conversation_id, listener, timings)
+            result, topic = self._answer(serving, message, turns, conversation_id, listener, timings)
         result.conversation_id = conversation_id
-        timings["total"] = _ms(started)
+        timings["total"] = elapsed_ms(started)
         result.timings_ms = timings
         self.conversations.append(conversation_id, exchange(message, result, topic=topic, aside=aside is not None))
         return result
@@ -154,8 +155,8 @@ class Pipeline:
         conversation_id: str,
         listener: ChatListener | None,
         timings: dict[str, float],
-    ) -> tuple[ChatResult, str, str]:
-        """``(result, standalone query, topic)`` for a question to the sources; small talk earlier in
+    ) -> tuple[ChatResult, str]:
+        """``(result, topic)`` for a question to the sources; small talk earlier in
         the conversation lends no topic. A request for more ("tell me more", "what else?") asks the
         previous question again, and its answer quotes only sentences not quoted before."""
         asked = questions_asked(turns)
@@ -169,7 +170,7 @@ class Pipeline:
         reader = QuestionReader(serving, self.embedder.embed_query)
         t0 = time.perf_counter()
         query_vector = self.embedder.embed_query(rewritten)
-        timings["embed"] = _ms(t0)
+        timings["embed"] = elapsed_ms(t0)
         reading = reader.best(message, reader.read(rewritten, topic, vector=query_vector, timings=timings), topics)
         urgent = self._urgency(serving, message, reading.query, reading.vector)
         if urgent is not None:
@@ -180,9 +181,9 @@ class Pipeline:
         # the same question asked again gets the same answer; a new one, news where there is any
         heard = quoted_in(turns) if more or not asked_before(reading.query, asked) else frozenset()
         result = self._reply(serving, reading, listener, heard=heard, only_new=more, emergency=urgent is not None)
-        timings["generate"] = _ms(t0)
+        timings["generate"] = elapsed_ms(t0)
         result.notice = urgent.notice if urgent else None
-        return result, reading.query, reading.topic
+        return result, reading.topic
 
     def _reply(
         self,
@@ -210,10 +211,7 @@ class Pipeline:
         return respond(
             serving,
             self.settings.answer,
-            reading.query,
-            reading.vector,
-            reading.evidence,
-            reading.decision,
+            reading,
             on_token=listener.token if listener else None,
             heard=heard,
             only_new=only_new,
@@ -291,7 +289,3 @@ CONVERSATION_STORES: dict[str, Callable[[Settings], ConversationStore]] = {
     "sqlite": lambda s: SQLiteConversationStore(s.resolved_conversations_db),
     "redis": _redis_conversations,
 }
-
-
-def _ms(since: float) -> float:
-    return round((time.perf_counter() - since) * 1000.0, 2)

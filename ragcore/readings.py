@@ -21,6 +21,7 @@ from ragcore.followups import rewrite_query, topical_words, with_previous_topic
 from ragcore.retrieval import ScoredChunk
 from ragcore.scope import ScopeDecision
 from ragcore.serving import Serving
+from ragcore.timing import elapsed_ms
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class QuestionReader:
         started = time.perf_counter()
         evidence = self.serving.retriever.retrieve(query, vector)
         if timings is not None:
-            timings["retrieve"] = round((time.perf_counter() - started) * 1000.0, 2)
+            timings["retrieve"] = elapsed_ms(started)
         return Reading(query, topic, vector, evidence, self.decide(query, vector, evidence))
 
     def best(self, message: str, asked: Reading, topics: list[str]) -> Reading:

@@ -16,9 +16,9 @@ from ragcore.generation import Draft, TokenSink
 from ragcore.injection import screen_evidence
 from ragcore.novelty import Heard, without_repeats
 from ragcore.provisions import provision_text
+from ragcore.readings import Reading
 from ragcore.refusal_messages import insufficient_evidence_message, out_of_scope_message
 from ragcore.retrieval import ScoredChunk
-from ragcore.scope import ScopeDecision
 from ragcore.serving import Serving
 from ragcore.settings import AnswerSettings
 
@@ -26,10 +26,7 @@ from ragcore.settings import AnswerSettings
 def respond(
     serving: Serving,
     settings: AnswerSettings,
-    rewritten: str,
-    query_vector: np.ndarray,
-    evidence: list[ScoredChunk],
-    decision: ScopeDecision,
+    reading: Reading,
     *,
     on_token: TokenSink | None = None,
     heard: Heard = frozenset(),
@@ -40,6 +37,7 @@ def respond(
     (``heard``: document, offset) are left out while something new comes close enough
     (``ragcore.novelty``), and always with ``only_new``: the user asked for more ("tell me more").
     An ``emergency`` with nothing to quote says its notice tells what to do now."""
+    rewritten, query_vector, evidence, decision = reading.query, reading.vector, reading.evidence, reading.decision
     version = serving.index.version
     if not decision.in_scope or not evidence:
         return refusal("out_of_scope", out_of_scope_message(serving.domains), None, rewritten, version)
